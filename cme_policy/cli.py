@@ -1,0 +1,165 @@
+"""``cme-policy``: evaluate a case, validate a pack, run scenario tests.
+
+Errors are printed compiler-style, ``file:line:col: path: message``, all at once, exit code 2,
+never a traceback and never a case's values.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from .errors import CMEPolicyError, InputError
+
+EXIT_OK, EXIT_FAIL, EXIT_INPUT = 0, 1, 2
+
+
+def _print_problems(exc: InputError) -> int:
+    for p in exc.problems:
+        print(str(p), file=sys.stderr)
+    if not exc.problems:
+        print(str(exc), file=sys.stderr)
+    return EXIT_INPUT
+
+
+# -- evaluate -----------------------------------------------------------------------------------
+
+
+def _read_case(path: str) -> object:
+    from .case import parse_case
+    from .errors import CaseError
+    from .yaml_io import read_yaml_file
+
+    doc, problems = read_yaml_file(path)
+    if problems:
+        raise CaseError(problems, "cannot read case")
+    try:
+        return parse_case(doc.data if doc.data is not None else {})
+    except CaseError as exc:
+        located = [doc.problem(_loc(p.path), p.message) for p in exc.problems]
+        raise CaseError(located, "invalid case") from None
+
+
+def _loc(path: str) -> tuple[str | int, ...]:
+    import re
+
+    out: list[str | int] = []
+    for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", path):
+        out.append(int(index) if index else name)
+    return tuple(out)
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from .engine.evaluate import evaluate
+    from .pack.load import load_policy
+    from .render import render_table
+
+    pack = load_policy(args.policy)
+    case = _read_case(args.case)
+    result = evaluate(pack, case, on=args.on)
+    if args.format == "json":
+        print(result.to_json())
+    else:
+        print(render_table(result))
+    return EXIT_OK
+
+
+# -- validate -----------------------------------------------------------------------------------
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .pack.load import validate_file
+
+    worst = EXIT_OK
+    for path in args.packs:
+        problems = validate_file(path)
+        for p in problems:
+            print(str(p), file=sys.stderr)
+        if any(p.severity == "error" for p in problems):
+            worst = EXIT_INPUT
+        elif not problems:
+            print(f"{path}: ok")
+    return worst
+
+
+# -- test ---------------------------------------------------------------------------------------
+
+
+def cmd_test(args: argparse.Namespace) -> int:
+    from .scenarios import run_file, scenario_files
+
+    outcomes = [o for p in args.paths for f in scenario_files(p) for o in run_file(f)]
+    failed = [o for o in outcomes if not o.passed]
+    for o in failed:
+        print(f"FAIL {o.file}: {o.name}")
+        for line in ([o.error] if o.error else []) + o.failures:
+            print(f"    {line}")
+    print(f"{len(outcomes) - len(failed)} passed, {len(failed)} failed")
+    return EXIT_FAIL if failed or not outcomes else EXIT_OK
+
+
+# -- the command table --------------------------------------------------------------------------
+
+Setup = Callable[[argparse.ArgumentParser], None]
+COMMANDS: dict[str, tuple[str, Setup, Callable[[argparse.Namespace], int]]] = {}
+
+
+def command(name: str, help: str, setup: Setup) -> Callable[[Callable[[argparse.Namespace], int]], Callable[[argparse.Namespace], int]]:
+    """Register a subcommand: ``setup`` adds its arguments, the decorated function runs it."""
+
+    def register(fn: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+        COMMANDS[name] = (help, setup, fn)
+        return fn
+
+    return register
+
+
+def _setup_evaluate(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--policy", required=True, help="authority id (e.g. kent) or pack file")
+    p.add_argument("--on", required=True, help="evaluation date, YYYY-MM-DD")
+    p.add_argument("--format", choices=["table", "json"], default="table")
+    p.add_argument("case", help="case file (YAML or JSON)")
+
+
+command("evaluate", "the actions a policy requires of a case on a date", _setup_evaluate)(cmd_evaluate)
+command("validate", "check pack files and report every problem",
+        lambda p: p.add_argument("packs", nargs="+", help="pack files"))(cmd_validate)
+command("test", "run YAML scenario tests",
+        lambda p: p.add_argument("paths", nargs="+", help="scenario files or folders"))(cmd_test)
+
+
+def _load_plugins() -> None:
+    """Modules that register further commands (each owns its command)."""
+    import importlib
+
+    for module in ("cme_policy.commands",):
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    _load_plugins()
+    parser = argparse.ArgumentParser(prog="cme-policy", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, (help_text, setup, _) in COMMANDS.items():
+        setup(sub.add_parser(name, help=help_text, description=help_text))
+    args = parser.parse_args(argv)
+    try:
+        return COMMANDS[args.command][2](args)
+    except InputError as exc:
+        return _print_problems(exc)
+    except CMEPolicyError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
+__all__ = ["COMMANDS", "command", "main"]

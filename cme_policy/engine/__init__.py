@@ -1,0 +1,1 @@
+"""The evaluator: three-valued conditions, counted deadlines, explained actions."""

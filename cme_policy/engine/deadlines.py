@@ -1,0 +1,119 @@
+"""Turning a rule's deadline into a date, with the counting explained in words."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+
+from ..calendar import SchoolCalendar, Span
+from ..facts import UNKNOWN, CaseView, anchor_date
+from ..pack.model import Deadline, Duration
+from ..vocabulary import DeadlineType
+
+ANCHOR_FACTS = {
+    "absence_started": "absence.first_day_on",
+    "concerns_identified": "child.concerns_identified_on",
+    "place_start": "education.place_start_on",
+    "out_of_education_started": "education.out_of_education_since",
+}
+ANCHOR_WORDS = {
+    "absence_started": "the first day of absence (absence day 1)",
+    "concerns_identified": "the day the concern came to light",
+    "place_start": "the agreed start day at the new school",
+    "out_of_education_started": "the day the child stopped receiving education",
+}
+
+
+@dataclass
+class Dated:
+    """A computed deadline date, or why there is none."""
+
+    date: dt.date | None = None
+    anchor_on: dt.date | None = None
+    explanation: str = ""
+    caveats: list[str] = field(default_factory=list)
+    needed: list[str] = field(default_factory=list)
+    pending: bool = False  # anchored on an event that has not happened yet
+    urgent_undated: bool = False  # immediate, but the anchor date is not recorded
+    withheld: bool = False  # a not-before date that cannot be counted safely
+
+
+def _fmt(d: dt.date) -> str:
+    return f"{d:%a %d %b %Y}"
+
+
+def anchor_words(anchor: str) -> str:
+    return ANCHOR_WORDS.get(anchor, f"the first '{anchor}' record")
+
+
+def add(calendar: SchoolCalendar, start: dt.date, after: Duration) -> tuple[dt.date, Span | None]:
+    unit, n = after.unit, after.amount
+    if unit in ("immediately", "same_day") or n == 0:
+        return start, None
+    if unit == "school_days":
+        span = calendar.add_school_days(start, n)
+        return span.date, span
+    if unit == "working_days":
+        span = calendar.add_working_days(start, n)
+        return span.date, span
+    if unit == "calendar_days":
+        return start + dt.timedelta(days=n), None
+    return start + relativedelta(months=n), None
+
+
+def compute(deadline: Deadline, view: CaseView, start: dt.date | None = None) -> Dated:
+    """The deadline's date for this case; ``start`` overrides the anchor (recurring actions)."""
+    after = deadline.after
+    anchor: Any = start if start is not None else anchor_date(view, deadline.anchor)
+    if anchor is UNKNOWN:
+        if after.immediately or after.same_day:
+            return Dated(
+                urgent_undated=True,
+                explanation=f"{after.describe()}: no date is recorded for {anchor_words(deadline.anchor)}, "
+                "so treat it as due now",
+            )
+        needed = ANCHOR_FACTS.get(deadline.anchor, "history")
+        return Dated(needed=[needed], explanation=f"needs the date of {anchor_words(deadline.anchor)}")
+    if anchor is None:
+        return Dated(pending=True, explanation=f"counts from {anchor_words(deadline.anchor)}, not yet recorded")
+    date, span = add(view.calendar, anchor, after)
+    what = "previous completion" if start is not None else anchor_words(deadline.anchor)
+    if after.immediately or after.same_day or after.amount == 0:
+        text = f"{after.describe()}: {_fmt(date)}, the day of {what}"
+    else:
+        text = f"{after.describe()} after {what}, {_fmt(anchor)}, is {_fmt(date)}"
+        if after.unit == "school_days" and deadline.anchor == "absence_started" and start is None:
+            text += f" (absence day {after.amount + 1})"
+    out = Dated(date=date, anchor_on=anchor, explanation=text)
+    if span is not None:
+        skipped = [s.describe() for s in span.skipped]
+        if after.unit == "school_days":
+            text_skip = "; ".join(skipped) if skipped else "no holidays or closures"
+            out.explanation += (
+                f"; counting school days only, skipping {span.weekends} weekend(s) and {text_skip}"
+            )
+        elif skipped:
+            out.explanation += f"; working days skip weekends and {'; '.join(skipped)}"
+        if span.assumed_years:
+            years = ", ".join(span.assumed_years)
+            if deadline.type is DeadlineType.BY:
+                out.caveats.append(
+                    f"term dates for {years} are not known: every weekday that is not a bank "
+                    "holiday was counted as a school day, so this due date may be early, never late"
+                )
+            else:
+                out.withheld = True
+                out.date = None
+                out.needed.append(f"term dates for {years}")
+                out.caveats.append(
+                    f"term dates for {years} are not known, so the earliest permitted date cannot "
+                    "be counted without risk of giving one that is too early; supply the school's "
+                    "term dates for that year"
+                )
+    elif after.unit == "calendar_days" or after.unit == "months":
+        if not view.calendar.is_school_day(date) and date.weekday() >= 5:
+            out.explanation += f" (a {date:%A}: the date is not moved)"
+    return out

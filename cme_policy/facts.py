@@ -1,0 +1,248 @@
+"""The catalogue of facts a rule's condition may test, each typed and documented.
+
+A fact is read from a case *as of* an evaluation date. It is ``UNKNOWN`` when the case does not
+say; rules then report it as needed rather than treating it as false. Conditions are checked
+against this catalogue when a pack is loaded, so a misspelt fact or a wrongly typed value is a
+load error, never a silent false at evaluation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum, StrEnum
+from typing import Any
+
+from .calendar import Count, SchoolCalendar
+from .case import Case
+from .school_age import compulsory_school_age
+from .vocabulary import EventKind, RiskLevel, SafeguardingConcern, SchoolPhase, SchoolType
+
+
+class _Unknown:
+    _instance = None
+
+    def __new__(cls) -> _Unknown:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+    def __bool__(self) -> bool:
+        raise TypeError("UNKNOWN has no truth value: use three-valued logic")
+
+
+UNKNOWN: Any = _Unknown()
+
+
+class FactType(StrEnum):
+    BOOL = "boolean"
+    INT = "integer"
+    ENUM = "one of"
+    ENUM_SET = "set of"
+    SCHOOL_DAY_COUNT = "school-day count"
+
+
+#: Events whose record means the child's whereabouts are established.
+TRACING_EVENTS = frozenset(
+    {
+        EventKind.WHEREABOUTS_CONFIRMED,
+        EventKind.FOUND_ON_ROLL_ELSEWHERE,
+        EventKind.FOUND_HOME_EDUCATED,
+        EventKind.CONFIRMED_IN_OTHER_LA,
+        EventKind.CONFIRMED_ABROAD,
+        EventKind.NEW_SCHOOL_ADMITTED,
+    }
+)
+
+
+class CaseView:
+    """A case seen on one evaluation date: history cut at that date, calendar attached."""
+
+    def __init__(self, case: Case, on: dt.date, calendar: SchoolCalendar) -> None:
+        self.case = case
+        self.on = on
+        self.calendar = calendar
+        self.history_known = case.history is not None
+        events = [e for e in (case.history or ()) if e.on <= on]
+        events.sort(key=lambda e: e.on)
+        self.events = events
+        self.ignored_future_events = len(case.history or ()) - len(events)
+
+    def first(self, kind: EventKind) -> dt.date | None:
+        return next((e.on for e in self.events if e.event == kind), None)
+
+    def latest(self, kind: EventKind) -> dt.date | None:
+        return next((e.on for e in reversed(self.events) if e.event == kind), None)
+
+    def has(self, kind: EventKind) -> Any:
+        if any(e.event == kind for e in self.events):
+            return True
+        return False if self.history_known else UNKNOWN
+
+
+@dataclass(frozen=True)
+class Fact:
+    name: str
+    type: FactType
+    description: str
+    read: Callable[[CaseView], Any]
+    enum: type[Enum] | None = None
+
+    @property
+    def type_text(self) -> str:
+        if self.enum is not None:
+            return f"{self.type.value} {', '.join(m.value for m in self.enum)}"
+        return self.type.value
+
+
+def _value(x: Any) -> Any:
+    return UNKNOWN if x is None else x
+
+
+def _csa(v: CaseView) -> Any:
+    born = v.case.child.date_of_birth
+    return UNKNOWN if born is None else compulsory_school_age(born).covers(v.on)
+
+
+def _concern_set(v: CaseView) -> Any:
+    got = v.case.child.safeguarding_concerns
+    return UNKNOWN if got is None else frozenset(got)
+
+
+def _has_concerns(v: CaseView) -> Any:
+    got = v.case.child.safeguarding_concerns
+    if got:
+        return True
+    if v.case.child.child_protection_plan:
+        return True
+    return UNKNOWN if got is None else False
+
+
+def _whereabouts_known(v: CaseView) -> Any:
+    if any(e.event in TRACING_EVENTS for e in v.events):
+        return True
+    return _value(v.case.whereabouts.known)
+
+
+def _absence_days(v: CaseView) -> Any:
+    first = v.case.absence.first_day_on
+    if first is None:
+        return UNKNOWN
+    if v.has(EventKind.RETURNED_TO_SCHOOL) is True and (v.latest(EventKind.RETURNED_TO_SCHOOL) or first) >= first:
+        return Count(0, 0)
+    return v.calendar.count_school_days(first, v.on)
+
+
+def _risk_level(v: CaseView) -> Any:
+    levels = [e.level for e in v.events if e.event == EventKind.RISK_ASSESSMENT_COMPLETED]
+    levels = [lv for lv in levels if lv is not None]
+    if levels:
+        return levels[-1]
+    return "not_assessed" if v.history_known else UNKNOWN
+
+
+def _catalogue() -> dict[str, Fact]:
+    c = lambda attr, sub: (lambda v: _value(getattr(getattr(v.case, attr), sub)))  # noqa: E731
+    facts = [
+        Fact("child.of_compulsory_school_age", FactType.BOOL,
+             "Of compulsory school age on the evaluation date (EA 1996 s8), from date of birth.",
+             _csa),
+        Fact("child.year_group", FactType.INT, "National curriculum year; 0 is Reception.",
+             c("child", "year_group")),
+        Fact("child.looked_after", FactType.BOOL, "A child in care (looked after).",
+             c("child", "looked_after")),
+        Fact("child.child_protection_plan", FactType.BOOL, "Subject to a child protection plan.",
+             c("child", "child_protection_plan")),
+        Fact("child.child_in_need_plan", FactType.BOOL, "Subject to a child in need plan.",
+             c("child", "child_in_need_plan")),
+        Fact("child.privately_fostered", FactType.BOOL, "Privately fostered.",
+             c("child", "privately_fostered")),
+        Fact("child.safeguarding_concerns", FactType.ENUM_SET,
+             "Known safeguarding or welfare concerns (empty: none known).", _concern_set,
+             SafeguardingConcern),
+        Fact("child.has_safeguarding_concerns", FactType.BOOL,
+             "Any safeguarding concern is known, or the child has a child protection plan.",
+             _has_concerns),
+        Fact("child.serious_concern_for_safety", FactType.BOOL,
+             "A serious or significant concern for the child's safety or wellbeing.",
+             c("child", "serious_concern_for_safety")),
+        Fact("child.in_immediate_danger", FactType.BOOL, "Believed to be in immediate danger.",
+             c("child", "in_immediate_danger")),
+        Fact("child.at_risk_of_going_missing", FactType.BOOL,
+             "The child may become missing from education.", c("child", "at_risk_of_going_missing")),
+        Fact("school.on_roll", FactType.BOOL, "On the school's admission register.",
+             c("school", "on_roll")),
+        Fact("school.phase", FactType.ENUM, "The school's phase.", c("school", "phase"),
+             SchoolPhase),
+        Fact("school.type", FactType.ENUM, "The school's type.", c("school", "type"), SchoolType),
+        Fact("absence.explained", FactType.BOOL, "The reason for the absence is known.",
+             c("absence", "explained")),
+        Fact("absence.authorised", FactType.BOOL, "The school authorised the absence.",
+             c("absence", "authorised")),
+        Fact("absence.follows_school_holiday", FactType.BOOL,
+             "The absence began on the first school day after a holiday or half term.",
+             c("absence", "follows_school_holiday")),
+        Fact("absence.continuous_school_days", FactType.SCHOOL_DAY_COUNT,
+             "School days of continuous absence from the first day to the evaluation date, "
+             "inclusive (0 once a return to school is recorded).", _absence_days),
+        Fact("whereabouts.known", FactType.BOOL,
+             "Where the child is living is established (also true once a tracing outcome such "
+             "as found_on_roll_elsewhere or confirmed_abroad is recorded).", _whereabouts_known),
+        Fact("whereabouts.believed_abroad", FactType.BOOL, "Believed to have left the UK.",
+             c("whereabouts", "believed_abroad")),
+        Fact("whereabouts.moved_outside_england", FactType.BOOL,
+             "Moved to Wales, Scotland, Northern Ireland or abroad.",
+             c("whereabouts", "moved_outside_england")),
+        Fact("education.home_educated", FactType.BOOL, "Electively home educated.",
+             c("education", "home_educated")),
+        Fact("education.suitable", FactType.BOOL, "Receiving suitable education.",
+             c("education", "suitable")),
+        Fact("education.in_year_admission", FactType.BOOL, "The place was offered in-year.",
+             c("education", "in_year_admission")),
+        Fact("risk.level", FactType.ENUM,
+             "Level of the latest recorded CME risk assessment (never equal to any level when "
+             "the history is known and holds no assessment).",
+             _risk_level, RiskLevel),
+    ]
+    for kind in EventKind:
+        facts.append(
+            Fact(f"history.{kind.value}", FactType.BOOL,
+                 f"A '{kind.value}' event is recorded on or before the evaluation date.",
+                 (lambda k: lambda v: v.has(k))(kind))
+        )
+    return {f.name: f for f in facts}
+
+
+FACTS: dict[str, Fact] = _catalogue()
+
+#: Dates a deadline may count from: the first day of absence, when concerns came to light, or
+#: the first record of any history event.
+ANCHORS: dict[str, str] = {
+    "absence_started": "The first day of the current continuous absence (absence day 1).",
+    "concerns_identified": "The day the safeguarding concern or danger came to light.",
+    "place_start": "The agreed first day at a new school (education.place_start_on).",
+    "out_of_education_started": "The day the child stopped receiving any education.",
+    **{k.value: f"The first '{k.value}' event in the history." for k in EventKind},
+}
+
+
+def anchor_date(view: CaseView, anchor: str) -> Any:
+    """The anchor's date, ``None`` when the anchor event is known not to have happened yet,
+    or ``UNKNOWN`` when the case does not say."""
+    if anchor == "absence_started":
+        return _value(view.case.absence.first_day_on)
+    if anchor == "concerns_identified":
+        return _value(view.case.child.concerns_identified_on)
+    if anchor == "place_start":
+        return _value(view.case.education.place_start_on)
+    if anchor == "out_of_education_started":
+        return _value(view.case.education.out_of_education_since)
+    kind = EventKind(anchor)
+    got = view.first(kind)
+    if got is not None:
+        return got
+    return None if view.history_known else UNKNOWN

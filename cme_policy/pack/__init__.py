@@ -1,0 +1,1 @@
+"""Policy packs: the YAML language, its models, and loading with located errors."""

@@ -1,0 +1,292 @@
+"""Finding, reading and validating packs and their term-date calendars.
+
+Every problem in a file is collected and reported at once as ``file:line:col: path: message``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError
+
+from ..calendar import SchoolCalendar, Term, TermYear
+from ..errors import PolicyError, Problem, UnknownAuthorityError
+from ..yaml_io import Document, read_yaml_file
+from .check import check_policy, did_you_mean
+from .model import CONDITION_TAGS, Policy, Rule
+
+PACKAGE = "cme_policy.policies"
+
+
+@dataclass(frozen=True)
+class PolicyPack:
+    """A loaded, validated pack: its model, its calendar, and its rules after layering."""
+
+    policy: Policy
+    calendar: SchoolCalendar
+    path: str
+    parent: PolicyPack | None = None
+    rules: tuple[Rule, ...] = field(default=())
+
+    @property
+    def id(self) -> str:
+        return self.policy.id
+
+    def lineage(self) -> list[PolicyPack]:
+        """This pack and the packs it extends, nearest first."""
+        chain: list[PolicyPack] = []
+        pack: PolicyPack | None = self
+        while pack is not None:
+            chain.append(pack)
+            pack = pack.parent
+        return chain
+
+    def source(self, source_id: str) -> Any:
+        for pack in self.lineage():
+            got = pack.policy.source(source_id)
+            if got is not None:
+                return got
+        return None
+
+    def rule_pack(self, rule_id: str) -> PolicyPack:
+        """The pack (in the lineage) that defines the rule in force under this id."""
+        for pack in self.lineage():
+            if pack.policy.rule(rule_id) is not None:
+                return pack
+        raise KeyError(rule_id)
+
+
+# -- shipped packs ------------------------------------------------------------------------------
+
+
+def _shipped_dir() -> Path:
+    return Path(str(resources.files(PACKAGE)))
+
+
+def shipped_policies() -> list[str]:
+    """Ids of the packs shipped with the library."""
+    return sorted(p.stem for p in _shipped_dir().glob("*.yaml"))
+
+
+def shipped_policy_path(policy_id: str) -> Path:
+    return _shipped_dir() / f"{policy_id}.yaml"
+
+
+# -- calendars ----------------------------------------------------------------------------------
+
+
+class _TermIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    start_on: dt.date
+    end_on: dt.date
+
+
+class _YearIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    academic_year: StrictStr = Field(pattern=r"^\d{4}/\d{2}$")
+    source: StrictStr = Field(min_length=1)
+    confidence: StrictStr | None = None
+    terms: list[_TermIn] = Field(min_length=1)
+    closures: list[dt.date] = Field(default_factory=list)
+    note: StrictStr | None = None
+
+
+class _CalendarIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: StrictStr
+    name: StrictStr
+    note: StrictStr | None = None
+    years: list[_YearIn] = Field(default_factory=list)
+
+
+def term_years(raw: list[Any], doc: Document | None, base: tuple[str | int, ...]) -> tuple[list[TermYear], list[Problem]]:
+    """Turn validated year entries into TermYears, checking terms fall inside their year."""
+    years: list[TermYear] = []
+    problems: list[Problem] = []
+    for i, y in enumerate(raw):
+        start = int(y.academic_year[:4])
+        if (start + 1) % 100 != int(y.academic_year[5:]):
+            problems.append(_at(doc, (*base, i, "academic_year"), "years must be consecutive, e.g. 2024/25"))
+            continue
+        lo, hi = dt.date(start, 9, 1), dt.date(start + 1, 8, 31)
+        terms = []
+        for j, t in enumerate(y.terms):
+            if not (lo <= t.start_on <= t.end_on <= hi):
+                problems.append(_at(doc, (*base, i, "terms", j), f"term must lie within {lo} to {hi}, start before end"))
+            terms.append(Term(t.start_on, t.end_on))
+        years.append(TermYear(start, tuple(terms), tuple(y.closures), getattr(y, "source", "")))
+    return years, problems
+
+
+def _at(doc: Document | None, loc: tuple[str | int, ...], message: str) -> Problem:
+    if doc is None:
+        from ..yaml_io import format_loc
+
+        return Problem(format_loc(loc), message)
+    return doc.problem(loc, message)
+
+
+@cache
+def _load_calendar_file(path: str) -> SchoolCalendar:
+    doc, problems = read_yaml_file(path)
+    if doc.data is None or problems:
+        raise PolicyError(problems or [doc.problem((), "empty calendar file")], f"cannot load calendar {path}")
+    try:
+        cal = _CalendarIn.model_validate(doc.data)
+    except ValidationError as exc:
+        raise PolicyError(_pydantic_problems(exc, doc), f"cannot load calendar {path}") from None
+    years, problems = term_years(cal.years, doc, ("years",))
+    if problems:
+        raise PolicyError(problems, f"cannot load calendar {path}")
+    return SchoolCalendar(cal.name, years, source=path)
+
+
+def load_calendar(calendar_id: str | None, near: Path | None = None) -> SchoolCalendar:
+    """A calendar by id: next to the pack file first, then the shipped ones. ``None`` gives
+    bank holidays only, with every term year unknown."""
+    if calendar_id is None:
+        return SchoolCalendar("bank holidays only")
+    candidates = []
+    if near is not None:
+        candidates.append(near.parent / "calendars" / f"{calendar_id}.yaml")
+    candidates.append(_shipped_dir() / "calendars" / f"{calendar_id}.yaml")
+    for c in candidates:
+        if c.is_file():
+            return _load_calendar_file(str(c))
+    raise PolicyError([Problem("calendar", f"no calendar {calendar_id!r} found")], "unknown calendar")
+
+
+# -- packs --------------------------------------------------------------------------------------
+
+
+def _pydantic_problems(exc: ValidationError, doc: Document) -> list[Problem]:
+    out = []
+    for err in exc.errors(include_url=False, include_context=False):
+        loc = tuple(p for p in err["loc"] if p not in CONDITION_TAGS)
+        msg = err["msg"]
+        if msg.startswith("Value error, "):
+            msg = msg[len("Value error, "):]
+        if err["type"] == "extra_forbidden" and loc and isinstance(loc[-1], str):
+            msg = f"unknown key {loc[-1]!r}" + _key_hint(exc, err, loc)
+        out.append(doc.problem(loc, msg))
+    return out
+
+
+def _key_hint(exc: ValidationError, err: Any, loc: tuple[Any, ...]) -> str:
+    from .model import Action, Authority, Citation, Deadline, Duration, FactTest, Interpretation, Source
+
+    names: set[str] = set()
+    for model in (Policy, Rule, Action, Authority, Citation, Deadline, Duration, FactTest, Interpretation, Source):
+        for name, f in model.model_fields.items():
+            names.add(f.alias or name)
+    return did_you_mean(str(loc[-1]), names)
+
+
+def parse_policy_file(path: str | Path) -> tuple[Policy | None, Document, list[Problem]]:
+    """Read and validate one pack file without resolving ``extends``: every problem found."""
+    doc, problems = read_yaml_file(path)
+    if doc.data is None:
+        return None, doc, problems or [doc.problem((), "the file is empty")]
+    if not isinstance(doc.data, dict):
+        return None, doc, [*problems, doc.problem((), "a pack must be a mapping")]
+    try:
+        policy = Policy.model_validate(doc.data)
+    except ValidationError as exc:
+        return None, doc, [*problems, *_pydantic_problems(exc, doc)]
+    problems.extend(doc.problem(loc, msg) for loc, msg in check_policy(policy))
+    return policy, doc, problems
+
+
+def _resolve(name_or_path: str | Path) -> Path:
+    text = str(name_or_path)
+    shipped = shipped_policies()
+    if isinstance(name_or_path, str) and text in shipped:
+        return shipped_policy_path(text)
+    p = Path(text)
+    if p.is_file():
+        return p
+    if isinstance(name_or_path, str) and "/" not in text and not text.endswith((".yaml", ".yml")):
+        raise UnknownAuthorityError(
+            [Problem("policy", f"unknown authority {text!r}{did_you_mean(text, shipped)}; "
+                     f"shipped: {', '.join(shipped)}")],
+            "unknown authority",
+        )
+    raise UnknownAuthorityError([Problem("policy", f"no such pack file: {text}")], "unknown pack")
+
+
+def load_policy(name_or_path: str | Path | PolicyPack, *, _seen: tuple[str, ...] = ()) -> PolicyPack:
+    """Load a shipped pack by authority id (``"kent"``) or a pack file by path.
+
+    Raises :class:`~cme_policy.errors.PolicyError` listing every problem in the file, or
+    :class:`~cme_policy.errors.UnknownAuthorityError`.
+    """
+    if isinstance(name_or_path, PolicyPack):
+        return name_or_path
+    path = _resolve(name_or_path)
+    return _load_path(str(path.resolve()), _seen)
+
+
+@cache
+def _load_path_cached(path: str) -> PolicyPack:
+    return _load_path_uncached(path, ())
+
+
+def _load_path(path: str, seen: tuple[str, ...]) -> PolicyPack:
+    if seen:
+        return _load_path_uncached(path, seen)
+    return _load_path_cached(path)
+
+
+def _load_path_uncached(path: str, seen: tuple[str, ...]) -> PolicyPack:
+    policy, doc, problems = parse_policy_file(path)
+    errors = [p for p in problems if p.severity == "error"]
+    if policy is None or errors:
+        raise PolicyError(errors, f"cannot load policy pack {path}")
+    parent = None
+    if policy.extends is not None:
+        if policy.extends in seen or policy.extends == policy.id:
+            raise PolicyError([doc.problem(("extends",), "packs extend each other in a cycle")], "cannot load")
+        near = Path(path).parent / f"{policy.extends}.yaml"
+        target = str(near) if near.is_file() else policy.extends
+        try:
+            parent = load_policy(target, _seen=(*seen, policy.id))
+        except UnknownAuthorityError:
+            raise PolicyError(
+                [doc.problem(("extends",), f"extends unknown pack {policy.extends!r}")], "cannot load"
+            ) from None
+    try:
+        calendar = (
+            load_calendar(policy.calendar, Path(path))
+            if policy.calendar or parent is None
+            else parent.calendar
+        )
+    except PolicyError as exc:
+        raise PolicyError([doc.problem(("calendar",), p.message) for p in exc.problems], "cannot load") from None
+    rules = _layer(parent, policy)
+    return PolicyPack(policy, calendar, path, parent, rules)
+
+
+def _layer(parent: PolicyPack | None, policy: Policy) -> tuple[Rule, ...]:
+    """The parent's rules, each replaced by this pack's rule of the same id, then new rules."""
+    if parent is None:
+        return tuple(policy.rules)
+    own = {r.id: r for r in policy.rules}
+    merged = [own.pop(r.id, r) for r in parent.rules]
+    return (*merged, *own.values())
+
+
+def validate_file(path: str | Path) -> list[Problem]:
+    """Every problem in one pack file (errors and warnings), without raising."""
+    policy, doc, problems = parse_policy_file(path)
+    if policy is None or any(p.severity == "error" for p in problems):
+        return problems
+    try:
+        _load_path_uncached(str(Path(path).resolve()), ())
+    except PolicyError as exc:
+        problems.extend(p for p in exc.problems if p not in problems)
+    return problems

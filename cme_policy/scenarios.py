@@ -1,0 +1,195 @@
+"""Scenario tests a policy author writes in YAML, and the runner behind ``cme-policy test``.
+
+A scenario file names a pack and lists scenarios. Each gives a case, one evaluation date (or
+several ``steps`` that follow the case over time) and what is expected: actions that must be
+present (matched on the keys given), actions that must be absent, the case state, the facts
+still needed. ``rule`` and ``tests`` say which rule the scenario exercises and how (fires,
+does_not_fire, unknown_fact, boundary), which gives rule coverage.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError
+
+from .case import parse_case
+from .engine.evaluate import evaluate
+from .errors import InputError, PolicyError
+from .pack.load import PolicyPack, load_policy
+from .result import ActionOut, EvaluationResult
+from .vocabulary import ActionKind, Actor, CaseState, Status
+from .yaml_io import read_yaml_file
+
+_CONFIG = ConfigDict(extra="forbid", frozen=True)
+
+Purpose = Literal["fires", "does_not_fire", "unknown_fact", "boundary"]
+
+
+class ActionMatch(BaseModel):
+    """Keys an action must have; keys left out are not checked."""
+
+    model_config = _CONFIG
+
+    rule: StrictStr | None = None
+    kind: ActionKind | None = None
+    actor: Actor | None = None
+    status: Status | None = None
+    due_on: dt.date | None = None
+    not_before: dt.date | None = None
+    no_date: bool | None = Field(None, description="true: the action has no date at all.")
+    section: StrictStr | None = Field(None, description="The cited section, e.g. §6.1.")
+    facts_needed: list[StrictStr] | None = None
+
+    def matches(self, a: ActionOut) -> bool:
+        checks = [
+            (self.rule, a.rule_id), (self.kind, a.kind), (self.actor, a.actor),
+            (self.status, a.status), (self.due_on, a.due_on), (self.not_before, a.not_before),
+            (self.section, a.citation.section),
+        ]
+        if any(want is not None and want != got for want, got in checks):
+            return False
+        if self.no_date is not None and self.no_date != (a.due_on is None and a.not_before is None):
+            return False
+        return self.facts_needed is None or set(self.facts_needed) <= set(a.facts_needed)
+
+    def describe(self) -> str:
+        return ", ".join(f"{k}={v}" for k, v in self.model_dump(exclude_none=True).items())
+
+
+class Expect(BaseModel):
+    model_config = _CONFIG
+
+    actions: list[ActionMatch] = Field(default_factory=list)
+    absent: list[ActionMatch] = Field(default_factory=list)
+    state: CaseState | None = None
+    next_review_on: dt.date | None = None
+    facts_needed: list[StrictStr] | None = Field(None, description="Must all be listed.")
+    warnings_include: list[StrictStr] = Field(default_factory=list)
+
+
+class Step(BaseModel):
+    model_config = _CONFIG
+    on: dt.date
+    expect: Expect
+
+
+class Scenario(BaseModel):
+    model_config = _CONFIG
+
+    name: StrictStr = Field(min_length=1)
+    rule: StrictStr | None = Field(None, description="The rule this scenario exercises.")
+    tests: Purpose | None = None
+    case: dict[str, Any]
+    on: dt.date | None = None
+    expect: Expect | None = None
+    steps: list[Step] = Field(default_factory=list)
+
+    def all_steps(self) -> list[Step]:
+        if self.on is not None and self.expect is not None:
+            return [Step(on=self.on, expect=self.expect), *self.steps]
+        return list(self.steps)
+
+
+class ScenarioFile(BaseModel):
+    model_config = _CONFIG
+
+    policy: StrictStr = Field(description="Shipped pack id, or a path relative to this file.")
+    scenarios: list[Scenario] = Field(min_length=1)
+
+
+@dataclass
+class Outcome:
+    file: str
+    name: str
+    rule: str | None
+    tests: str | None
+    failures: list[str] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures and self.error is None
+
+
+def load_scenarios(path: str | Path) -> tuple[ScenarioFile, PolicyPack]:
+    doc, problems = read_yaml_file(path)
+    if problems or doc.data is None:
+        raise PolicyError(problems or [doc.problem((), "empty scenario file")], f"cannot read {path}")
+    try:
+        sf = ScenarioFile.model_validate(doc.data)
+    except ValidationError as exc:
+        from .pack.load import _pydantic_problems
+
+        raise PolicyError(_pydantic_problems(exc, doc), f"invalid scenario file {path}") from None
+    for i, sc in enumerate(sf.scenarios):
+        if not sc.all_steps():
+            raise PolicyError([doc.problem(("scenarios", i), "give on + expect, or steps")], "invalid")
+    target = Path(path).parent / sf.policy
+    pack = load_policy(str(target) if target.is_file() else sf.policy)
+    for i, sc in enumerate(sf.scenarios):
+        if sc.rule is not None and sc.rule not in {r.id for r in pack.rules}:
+            raise PolicyError([doc.problem(("scenarios", i, "rule"), f"no rule {sc.rule!r} in {pack.id}")], "invalid")
+    return sf, pack
+
+
+def check(result: EvaluationResult, expect: Expect) -> list[str]:
+    """Differences between a result and what was expected, in words."""
+    out = []
+    for want in expect.actions:
+        if not any(want.matches(a) for a in result.actions):
+            near = [a for a in result.actions if (want.rule in (None, a.rule_id)) and (want.kind in (None, a.kind))]
+            got = "; ".join(f"{a.kind} status={a.status} due_on={a.due_on} not_before={a.not_before}" for a in near) or "nothing from that rule"
+            out.append(f"expected action [{want.describe()}], got: {got}")
+    for bad in expect.absent:
+        hits = [a for a in result.actions if bad.matches(a)]
+        if hits:
+            out.append(f"expected no action [{bad.describe()}], got {len(hits)} (status {hits[0].status})")
+    if expect.state is not None and result.state != expect.state:
+        out.append(f"expected state {expect.state}, got {result.state}")
+    if expect.next_review_on is not None and result.next_review_on != expect.next_review_on:
+        out.append(f"expected next review {expect.next_review_on}, got {result.next_review_on}")
+    if expect.facts_needed is not None:
+        missing = set(expect.facts_needed) - set(result.facts_needed)
+        if missing:
+            out.append(f"expected facts needed to include {sorted(missing)}, got {result.facts_needed}")
+    for w in expect.warnings_include:
+        if not any(w in x for x in result.warnings):
+            out.append(f"expected a warning containing {w!r}")
+    return out
+
+
+def run_file(path: str | Path) -> list[Outcome]:
+    try:
+        sf, pack = load_scenarios(path)
+    except InputError as exc:
+        return [Outcome(str(path), "(file)", None, None, error=str(exc))]
+    results = []
+    for sc in sf.scenarios:
+        o = Outcome(str(path), sc.name, sc.rule, sc.tests)
+        try:
+            case = parse_case(sc.case)
+            for step in sc.all_steps():
+                diffs = check(evaluate(pack, case, on=step.on), step.expect)
+                o.failures.extend(f"on {step.on}: {d}" for d in diffs)
+        except InputError as exc:
+            o.error = str(exc)
+        results.append(o)
+    return results
+
+
+def scenario_files(path: str | Path) -> list[Path]:
+    p = Path(path)
+    return sorted(p.rglob("*.yaml")) if p.is_dir() else [p]
+
+
+def coverage(outcomes: list[Outcome], pack: PolicyPack) -> dict[str, set[str]]:
+    """For each rule of the pack, the purposes its scenarios cover."""
+    got: dict[str, set[str]] = {r.id: set() for r in pack.rules}
+    for o in outcomes:
+        if o.rule in got and o.tests:
+            got[o.rule].add(o.tests)
+    return got
