@@ -133,7 +133,7 @@ def _load_plugins() -> None:
     """Modules that register further commands (each owns its command)."""
     import importlib
 
-    for module in ("cme_policy.commands",):
+    for module in ("cme_policy.compliance.cli", "cme_policy.authoring.cli"):
         try:
             importlib.import_module(module)
         except ModuleNotFoundError as exc:

@@ -1,0 +1,1 @@
+"""Tools for policy authors: schema, explanations, timelines."""

@@ -1,0 +1,1 @@
+"""Compliance of packs against the national baseline (DfE guidance and regulations)."""
