@@ -55,9 +55,7 @@ def academic_year_label(start_year: int) -> str:
 @cache
 def bank_holidays() -> dict[dt.date, str]:
     """England and Wales bank holidays (``holidays``, GB subdivision ENG) across the span."""
-    got = holidays.country_holidays(
-        "GB", subdiv="ENG", years=range(FIRST_DATE.year, LAST_DATE.year + 1)
-    )
+    got = holidays.country_holidays("GB", subdiv="ENG", years=range(FIRST_DATE.year, LAST_DATE.year + 1))
     return {d: str(name) for d, name in got.items()}
 
 
@@ -116,9 +114,7 @@ class Count:
 
 def _check_span(day: dt.date, what: str = "date") -> None:
     if not FIRST_DATE <= day <= LAST_DATE:
-        raise EvaluationDateError(
-            [Problem(what, f"outside the supported range {FIRST_DATE} to {LAST_DATE}")]
-        )
+        raise EvaluationDateError([Problem(what, f"outside the supported range {FIRST_DATE} to {LAST_DATE}")])
 
 
 class SchoolCalendar:
@@ -167,9 +163,7 @@ class SchoolCalendar:
                 year = self.years.get(academic_year_of(day))
                 if year is None:
                     school.append(day.toordinal())
-                elif day not in year.closures and any(
-                    t.start_on <= day <= t.end_on for t in year.terms
-                ):
+                elif day not in year.closures and any(t.start_on <= day <= t.end_on for t in year.terms):
                     school.append(day.toordinal())
                     known.append(day.toordinal())
             day += one

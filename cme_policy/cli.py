@@ -105,7 +105,9 @@ Setup = Callable[[argparse.ArgumentParser], None]
 COMMANDS: dict[str, tuple[str, Setup, Callable[[argparse.Namespace], int]]] = {}
 
 
-def command(name: str, help: str, setup: Setup) -> Callable[[Callable[[argparse.Namespace], int]], Callable[[argparse.Namespace], int]]:
+def command(
+    name: str, help: str, setup: Setup
+) -> Callable[[Callable[[argparse.Namespace], int]], Callable[[argparse.Namespace], int]]:
     """Register a subcommand: ``setup`` adds its arguments, the decorated function runs it."""
 
     def register(fn: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
@@ -123,10 +125,16 @@ def _setup_evaluate(p: argparse.ArgumentParser) -> None:
 
 
 command("evaluate", "the actions a policy requires of a case on a date", _setup_evaluate)(cmd_evaluate)
-command("validate", "check pack files and report every problem",
-        lambda p: p.add_argument("packs", nargs="+", help="pack files"))(cmd_validate)
-command("test", "run YAML scenario tests",
-        lambda p: p.add_argument("paths", nargs="+", help="scenario files or folders"))(cmd_test)
+command(
+    "validate",
+    "check pack files and report every problem",
+    lambda p: p.add_argument("packs", nargs="+", help="pack files"),
+)(cmd_validate)
+command(
+    "test",
+    "run YAML scenario tests",
+    lambda p: p.add_argument("paths", nargs="+", help="scenario files or folders"),
+)(cmd_test)
 
 
 def _load_plugins() -> None:

@@ -7,8 +7,17 @@ import textwrap
 from .result import ActionOut, EvaluationResult
 from .vocabulary import Status
 
-_ORDER = [Status.OVERDUE, Status.DUE, Status.BREACHED, Status.UPCOMING, Status.NEEDS_INFORMATION,
-          Status.PERMITTED, Status.NOT_YET_PERMITTED, Status.FORBIDDEN, Status.DONE]
+_ORDER = [
+    Status.OVERDUE,
+    Status.DUE,
+    Status.BREACHED,
+    Status.UPCOMING,
+    Status.NEEDS_INFORMATION,
+    Status.PERMITTED,
+    Status.NOT_YET_PERMITTED,
+    Status.FORBIDDEN,
+    Status.DONE,
+]
 
 
 def _when(a: ActionOut) -> str:
@@ -30,8 +39,7 @@ def render_table(result: EvaluationResult, width: int = 100) -> str:
     rows = sorted(result.actions, key=lambda a: _ORDER.index(a.status))
     head = ("STATUS", "DATE", "ACTION", "WHO", "RULE", "CITED")
     table = [head] + [
-        (a.status.value, _when(a), a.kind.value, a.actor.value, a.rule_id, a.citation.section)
-        for a in rows
+        (a.status.value, _when(a), a.kind.value, a.actor.value, a.rule_id, a.citation.section) for a in rows
     ]
     widths = [max(len(r[i]) for r in table) for i in range(len(head))]
     for r in table:
@@ -46,13 +54,18 @@ def render_table(result: EvaluationResult, width: int = 100) -> str:
             text += f" Route: {a.route}."
         lines.extend(textwrap.wrap(text, width, subsequent_indent="   "))
         if a.interpretation:
-            lines.extend(textwrap.wrap(f"Interpretation: {a.interpretation}", width,
-                                       initial_indent="   ", subsequent_indent="   "))
+            lines.extend(
+                textwrap.wrap(
+                    f"Interpretation: {a.interpretation}",
+                    width,
+                    initial_indent="   ",
+                    subsequent_indent="   ",
+                )
+            )
     if result.facts_needed:
         lines += ["", "Facts still needed to decide: " + ", ".join(result.facts_needed)]
     if result.warnings:
         lines += ["", "Warnings:"] + [
-            line for w in result.warnings
-            for line in textwrap.wrap(f"- {w}", width, subsequent_indent="  ")
+            line for w in result.warnings for line in textwrap.wrap(f"- {w}", width, subsequent_indent="  ")
         ]
     return "\n".join(lines)

@@ -64,6 +64,5 @@ class EvaluationResult(BaseModel):
 
     def outstanding(self) -> list[ActionOut]:
         """Actions still to do or to decide (not done, not merely permitted or forbidden)."""
-        waiting = {Status.UPCOMING, Status.DUE, Status.OVERDUE, Status.NEEDS_INFORMATION,
-                   Status.BREACHED}
+        waiting = {Status.UPCOMING, Status.DUE, Status.OVERDUE, Status.NEEDS_INFORMATION, Status.BREACHED}
         return [a for a in self.actions if a.status in waiting]

@@ -46,8 +46,12 @@ class ActionMatch(BaseModel):
 
     def matches(self, a: ActionOut) -> bool:
         checks = [
-            (self.rule, a.rule_id), (self.kind, a.kind), (self.actor, a.actor),
-            (self.status, a.status), (self.due_on, a.due_on), (self.not_before, a.not_before),
+            (self.rule, a.rule_id),
+            (self.kind, a.kind),
+            (self.actor, a.actor),
+            (self.status, a.status),
+            (self.due_on, a.due_on),
+            (self.not_before, a.not_before),
             (self.section, a.citation.section),
         ]
         if any(want is not None and want != got for want, got in checks):
@@ -132,7 +136,9 @@ def load_scenarios(path: str | Path) -> tuple[ScenarioFile, PolicyPack]:
     pack = load_policy(str(target) if target.is_file() else sf.policy)
     for i, sc in enumerate(sf.scenarios):
         if sc.rule is not None and sc.rule not in {r.id for r in pack.rules}:
-            raise PolicyError([doc.problem(("scenarios", i, "rule"), f"no rule {sc.rule!r} in {pack.id}")], "invalid")
+            raise PolicyError(
+                [doc.problem(("scenarios", i, "rule"), f"no rule {sc.rule!r} in {pack.id}")], "invalid"
+            )
     return sf, pack
 
 
@@ -141,8 +147,17 @@ def check(result: EvaluationResult, expect: Expect) -> list[str]:
     out = []
     for want in expect.actions:
         if not any(want.matches(a) for a in result.actions):
-            near = [a for a in result.actions if (want.rule in (None, a.rule_id)) and (want.kind in (None, a.kind))]
-            got = "; ".join(f"{a.kind} status={a.status} due_on={a.due_on} not_before={a.not_before}" for a in near) or "nothing from that rule"
+            near = [
+                a
+                for a in result.actions
+                if (want.rule in (None, a.rule_id)) and (want.kind in (None, a.kind))
+            ]
+            got = (
+                "; ".join(
+                    f"{a.kind} status={a.status} due_on={a.due_on} not_before={a.not_before}" for a in near
+                )
+                or "nothing from that rule"
+            )
             out.append(f"expected action [{want.describe()}], got: {got}")
     for bad in expect.absent:
         hits = [a for a in result.actions if bad.matches(a)]

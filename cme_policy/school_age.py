@@ -37,8 +37,7 @@ class SchoolAge:
     def describe(self, day: dt.date) -> str:
         if day < self.starts_on:
             return (
-                f"not yet of compulsory school age: it starts on {self.starts_on} "
-                "(Education Act 1996 s8(2))"
+                f"not yet of compulsory school age: it starts on {self.starts_on} (Education Act 1996 s8(2))"
             )
         if day > self.ends_on:
             return (
@@ -50,9 +49,7 @@ class SchoolAge:
 
 def compulsory_school_age(date_of_birth: dt.date) -> SchoolAge:
     fifth = _birthday(date_of_birth, 5)
-    start = next(
-        dt.date(fifth.year, m, d) for m, d in _PRESCRIBED if dt.date(fifth.year, m, d) >= fifth
-    )
+    start = next(dt.date(fifth.year, m, d) for m, d in _PRESCRIBED if dt.date(fifth.year, m, d) >= fifth)
     sixteenth = _birthday(date_of_birth, 16)
     leaving_year = sixteenth.year + 1 if sixteenth.month >= 9 else sixteenth.year
     return SchoolAge(start, last_friday_in_june(leaving_year))

@@ -138,9 +138,7 @@ class _Builder:
 
     def fail(self, node: Node, loc: Loc, message: str) -> None:
         mark = node.start_mark
-        self.problems.append(
-            Problem(format_loc(loc), message, self.file, mark.line + 1, mark.column + 1)
-        )
+        self.problems.append(Problem(format_loc(loc), message, self.file, mark.line + 1, mark.column + 1))
 
     def build(self, node: Node, loc: Loc, depth: int = 0) -> Any:
         self.count += 1
@@ -175,9 +173,7 @@ class _Builder:
             key = key_node.value
             child = (*loc, key)
             if key in seen:
-                self.fail(
-                    key_node, child, f"duplicate key {key!r} (first defined on line {seen[key]})"
-                )
+                self.fail(key_node, child, f"duplicate key {key!r} (first defined on line {seen[key]})")
                 continue
             seen[key] = key_node.start_mark.line + 1
             self.positions[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
@@ -229,9 +225,7 @@ def _timestamp(builder: _Builder, node: ScalarNode, loc: Loc) -> Any:
 def parse_yaml(text: str, file: str | None = None) -> tuple[Document, list[Problem]]:
     """Parse one YAML document strictly. Returns the document and every problem found."""
     if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
-        return Document(None, file), [
-            Problem("", f"file is larger than {MAX_BYTES // 1024} KiB", file, 1, 1)
-        ]
+        return Document(None, file), [Problem("", f"file is larger than {MAX_BYTES // 1024} KiB", file, 1, 1)]
     loader = _Loader(text)
     builder = _Builder(file)
     try:

@@ -78,7 +78,9 @@ def compute(deadline: Deadline, view: CaseView, start: dt.date | None = None) ->
         needed = ANCHOR_FACTS.get(deadline.anchor, "history")
         return Dated(needed=[needed], explanation=f"needs the date of {anchor_words(deadline.anchor)}")
     if anchor is None:
-        return Dated(pending=True, explanation=f"counts from {anchor_words(deadline.anchor)}, not yet recorded")
+        return Dated(
+            pending=True, explanation=f"counts from {anchor_words(deadline.anchor)}, not yet recorded"
+        )
     date, span = add(view.calendar, anchor, after)
     what = "previous completion" if start is not None else anchor_words(deadline.anchor)
     if after.immediately or after.same_day or after.amount == 0:
@@ -113,7 +115,6 @@ def compute(deadline: Deadline, view: CaseView, start: dt.date | None = None) ->
                     "be counted without risk of giving one that is too early; supply the school's "
                     "term dates for that year"
                 )
-    elif after.unit == "calendar_days" or after.unit == "months":
-        if not view.calendar.is_school_day(date) and date.weekday() >= 5:
-            out.explanation += f" (a {date:%A}: the date is not moved)"
+    elif after.unit in ("calendar_days", "months") and date.weekday() >= 5:
+        out.explanation += f" (a {date:%A}: the date is not moved)"
     return out

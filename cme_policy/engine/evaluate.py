@@ -56,8 +56,12 @@ def _school_years(case: Case) -> list[Any]:
     from ..calendar import Term, TermYear
 
     return [
-        TermYear(int(y.academic_year[:4]), tuple(Term(t.start_on, t.end_on) for t in y.terms),
-                 tuple(y.closures), "supplied with the case")
+        TermYear(
+            int(y.academic_year[:4]),
+            tuple(Term(t.start_on, t.end_on) for t in y.terms),
+            tuple(y.closures),
+            "supplied with the case",
+        )
         for y in case.school.term_dates or ()
     ]
 
@@ -85,7 +89,7 @@ class _Run:
     # -- the run -----------------------------------------------------------------------------
 
     def result(self) -> EvaluationResult:
-        view, policy = self.view, self.pack.policy
+        view = self.view
         self._general_warnings()
         born = view.case.child.date_of_birth
         if born is None:
@@ -95,7 +99,9 @@ class _Run:
             age = compulsory_school_age(born)
             age_text = age.describe(view.on)
             if not age.covers(view.on):
-                return self._finish(CaseState.NOT_APPLICABLE, f"No CME duties: the child is {age_text}.", [], age_text)
+                return self._finish(
+                    CaseState.NOT_APPLICABLE, f"No CME duties: the child is {age_text}.", [], age_text
+                )
         actions: list[ActionOut] = []
         for rule in self.pack.rules:
             if rule.in_force(view.on):
@@ -159,7 +165,7 @@ class _Run:
     def _rule(self, rule: Rule) -> list[ActionOut]:
         when = self.logic.eval(rule.when) if rule.when is not None else Outcome(True, set(), ["always"])
         if when.value is False:
-            return []
+            return self._done_earlier(rule)
         ended = False
         if rule.until is not None and when.value is True:
             ended = self.logic.eval(rule.until).value is True
@@ -169,6 +175,30 @@ class _Run:
             if item is None or (ended and item.status is not Status.DONE):
                 continue
             out.append(item)
+        return out
+
+    def _done_earlier(self, rule: Rule) -> list[ActionOut]:
+        """Actions done while the rule applied stay reported as done after it stops applying
+        (the child is found, say): each is judged on the case as it stood when it was done."""
+        out = []
+        for action in rule.then:
+            if action.forbidden:
+                continue
+            for when_done in sorted(set(self._completions(action, None))):
+                then = _Run(self.pack, CaseView(self.view.case, when_done, self.view.calendar))
+                assert rule.when is not None
+                earlier = then.logic.eval(rule.when)
+                if earlier.value is not False:
+                    item = then._action(rule, action, earlier)
+                    if item is not None and item.status is Status.DONE:
+                        out.append(
+                            item.model_copy(
+                                update={
+                                    "reason": item.reason + f" The rule no longer applies on {self.view.on}."
+                                }
+                            )
+                        )
+                    break
         return out
 
     def _completions(self, rule_action: Action, since: dt.date | None) -> list[dt.date]:
@@ -203,7 +233,9 @@ class _Run:
             reason=self._reason(rule, action, when, dated, status, done),
             interpretation=(
                 f"{rule.interpretation.question} Reading taken: {rule.interpretation.reading} "
-                f"Why: {rule.interpretation.why}" if rule.interpretation else None
+                f"Why: {rule.interpretation.why}"
+                if rule.interpretation
+                else None
             ),
             completed_on=completed,
             late=late,
@@ -217,7 +249,9 @@ class _Run:
             return _next_after(self.view, action, done[-1])
         return dated.date
 
-    def _status(self, action: Action, dated: Dated, done: list[dt.date]) -> tuple[Status, dt.date | None, bool | None]:
+    def _status(
+        self, action: Action, dated: Dated, done: list[dt.date]
+    ) -> tuple[Status, dt.date | None, bool | None]:
         on = self.view.on
         if action.forbidden:
             return (Status.BREACHED, done[0], None) if done else (Status.FORBIDDEN, None, None)
@@ -240,7 +274,9 @@ class _Run:
             return (Status.PERMITTED if on >= dated.date else Status.NOT_YET_PERMITTED), None, None
         return _by_status(on, dated.date, dated), None, None
 
-    def _reason(self, rule: Rule, action: Action, when: Outcome, dated: Dated, status: Status, done: list[dt.date]) -> str:
+    def _reason(
+        self, rule: Rule, action: Action, when: Outcome, dated: Dated, status: Status, done: list[dt.date]
+    ) -> str:
         parts = [rule.title.rstrip(".") + "."]
         if when.value is True:
             parts.append(f"Applies because {'; '.join(when.because)}.")

@@ -109,5 +109,9 @@ def _describe(name: str, value: Any, op: str, operand: Any, result: bool) -> str
         return f"{name} is {str(value).lower()}"
     if op == "includes_any":
         hits = sorted(_plain(v) for v in value if _plain(v) in operand)
-        return f"{name} includes {', '.join(hits)}" if result else f"{name} includes none of {', '.join(operand)}"
+        return (
+            f"{name} includes {', '.join(hits)}"
+            if result
+            else f"{name} includes none of {', '.join(operand)}"
+        )
     return f"{name} is {_plain(value)}"

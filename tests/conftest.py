@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def kent_case() -> dict:
+    """A Year 4 pupil absent without explanation from Mon 10 Feb 2025 (half term 17-21 Feb)."""
+    return {
+        "child": {
+            "date_of_birth": "2015-06-14",
+            "looked_after": False,
+            "child_protection_plan": False,
+            "safeguarding_concerns": [],
+            "serious_concern_for_safety": False,
+            "in_immediate_danger": False,
+        },
+        "school": {"on_roll": True, "phase": "primary"},
+        "absence": {"first_day_on": "2025-02-10", "explained": False},
+        "whereabouts": {"known": False, "believed_abroad": False},
+        "history": [],
+    }
+
+
+D = dt.date
