@@ -64,8 +64,18 @@ class PolicyPack:
 # -- shipped packs ------------------------------------------------------------------------------
 
 
+@cache
 def _shipped_dir() -> Path:
-    return Path(str(resources.files(PACKAGE)))
+    """Installed packs are the package data ``cme_policy.policies``; in a source checkout
+    (tests run from the repository root import the package from there) they are the
+    top-level ``policies/`` folder beside the package."""
+    try:
+        return Path(str(resources.files(PACKAGE)))
+    except ModuleNotFoundError:
+        checkout = Path(__file__).resolve().parents[2] / "policies"
+        if checkout.is_dir():
+            return checkout
+        raise
 
 
 def shipped_policies() -> list[str]:
@@ -250,7 +260,11 @@ def _load_path_uncached(path: str, seen: tuple[str, ...]) -> PolicyPack:
     parent = None
     if policy.extends is not None:
         if policy.extends in seen or policy.extends == policy.id:
-            raise PolicyError([doc.problem(("extends",), "packs extend each other in a cycle")], "cannot load")
+            chain = " -> ".join((*seen, policy.id, policy.extends))
+            raise PolicyError(
+                [doc.problem(("extends",), f"packs extend each other in a cycle: {chain}")],
+                f"cannot load policy pack {path}",
+            )
         near = Path(path).parent / f"{policy.extends}.yaml"
         target = str(near) if near.is_file() else policy.extends
         try:
@@ -266,15 +280,29 @@ def _load_path_uncached(path: str, seen: tuple[str, ...]) -> PolicyPack:
             else parent.calendar
         )
     except PolicyError as exc:
-        raise PolicyError([doc.problem(("calendar",), p.message) for p in exc.problems], "cannot load") from None
-    rules = _layer(parent, policy)
+        raise PolicyError(
+            [doc.problem(("calendar",), p.message) for p in exc.problems], "cannot load"
+        ) from None
+    rules = _layer(parent, policy, doc)
     return PolicyPack(policy, calendar, path, parent, rules)
 
 
-def _layer(parent: PolicyPack | None, policy: Policy) -> tuple[Rule, ...]:
-    """The parent's rules, each replaced by this pack's rule of the same id, then new rules."""
+def _layer(parent: PolicyPack | None, policy: Policy, doc: Document | None = None) -> tuple[Rule, ...]:
+    """The parent's rules, each replaced by this pack's rule of the same id, then new rules.
+
+    A layer may only tighten its parent (:mod:`cme_policy.pack.layering`): every place where it
+    would loosen a parent rule is raised at once as a :class:`PolicyError`, naming both rules.
+    """
     if parent is None:
         return tuple(policy.rules)
+    if doc is not None:
+        from .layering import check_layer
+
+        problems = check_layer(parent, policy, doc)
+        if problems:
+            raise PolicyError(
+                problems, f"cannot load policy pack {doc.file}: it loosens the pack it extends"
+            )
     own = {r.id: r for r in policy.rules}
     merged = [own.pop(r.id, r) for r in parent.rules]
     return (*merged, *own.values())
