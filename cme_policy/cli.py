@@ -32,13 +32,17 @@ def _read_case(path: str) -> object:
     from .yaml_io import read_yaml_file
 
     doc, problems = read_yaml_file(path)
-    if problems:
+    if doc.data is None and problems:
         raise CaseError(problems, "cannot read case")
     try:
-        return parse_case(doc.data if doc.data is not None else {})
+        case = parse_case(doc.data if doc.data is not None else {})
     except CaseError as exc:
-        located = [doc.problem(_loc(p.path), p.message) for p in exc.problems]
-        raise CaseError(located, "invalid case") from None
+        # Values the YAML reader refused are already reported under their path.
+        seen = {p.path for p in problems}
+        problems += [doc.problem(_loc(p.path), p.message) for p in exc.problems if p.path not in seen]
+    if problems:
+        raise CaseError(problems, "invalid case")
+    return case
 
 
 def _loc(path: str) -> tuple[str | int, ...]:
