@@ -127,3 +127,12 @@ def test_rules_follow_their_effective_dates(tmp_path):
     pack = _load(tmp_path, extra="effective_from: 2025-04-01")
     assert evaluate(pack, CASE, on="2025-03-31").actions == []
     assert len(evaluate(pack, CASE, on="2025-04-01").actions) == 1
+
+
+def test_a_pack_not_yet_in_force_requires_nothing(kent_case):
+    # Kent's guidance was issued on 23 September 2016.
+    early = evaluate(
+        "kent", {**kent_case, "absence": {"first_day_on": "2016-09-01", "explained": False}}, on="2016-09-22"
+    )
+    assert early.actions == []
+    assert any("not in force" in w for w in early.warnings)

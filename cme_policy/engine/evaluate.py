@@ -104,7 +104,7 @@ class _Run:
                 )
         actions: list[ActionOut] = []
         for rule in self.pack.rules:
-            if rule.in_force(view.on):
+            if rule.in_force(view.on) and self.pack.rule_pack(rule.id).policy.in_force(view.on):
                 actions.extend(self._rule(rule))
         state, why = self._state()
         return self._finish(state, why, actions, age_text)
