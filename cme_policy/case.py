@@ -70,6 +70,11 @@ class Child(BaseModel):
     at_risk_of_going_missing: StrictBool | None = Field(
         None, description="The child may become missing from education."
     )
+    subject_to_section_47: StrictBool | None = Field(
+        None,
+        description="Subject to enquiries under Children Act 1989 s47, or to action taken "
+        "under s47(8) (CWSA 2026 consent to home education).",
+    )
 
 
 class TermInput(BaseModel):
@@ -97,6 +102,11 @@ class School(BaseModel):
     closure_days: list[IsoDate] = Field(
         default_factory=list, description="Extra days the school is closed (INSET, emergencies)."
     )
+    la_arranged_special_school_place: StrictBool | None = Field(
+        None,
+        description="The child attends a special school under arrangements made by the local "
+        "authority (CWSA 2026 consent to home education).",
+    )
 
 
 class Absence(BaseModel):
@@ -121,6 +131,9 @@ class Whereabouts(BaseModel):
     )
     moved_outside_england: StrictBool | None = Field(
         None, description="The child has moved to Wales, Scotland, Northern Ireland or abroad."
+    )
+    home_visit_unsafe: StrictBool | None = Field(
+        None, description="A visit to the last known address has been judged not safe to make."
     )
 
 

@@ -137,12 +137,39 @@ def _absence_days(v: CaseView) -> Any:
     return v.calendar.count_school_days(first, v.on)
 
 
+def _home_education_notice_in_writing(v: CaseView) -> Any:
+    notices = [e for e in v.events if e.event == EventKind.HOME_EDUCATION_NOTIFIED]
+    if any(e.in_writing is True for e in notices):
+        return True
+    if not v.history_known or any(e.in_writing is None for e in notices):
+        return UNKNOWN
+    return False
+
+
 def _risk_level(v: CaseView) -> Any:
     levels = [e.level for e in v.events if e.event == EventKind.RISK_ASSESSMENT_COMPLETED]
     levels = [lv for lv in levels if lv is not None]
     if levels:
         return levels[-1]
     return "not_assessed" if v.history_known else UNKNOWN
+
+
+def _other_la_in_writing(v: CaseView) -> Any:
+    got = [e.in_writing for e in v.events if e.event == EventKind.CONFIRMED_IN_OTHER_LA]
+    if any(w is True for w in got):
+        return True
+    if any(w is None for w in got) or not v.history_known:
+        return UNKNOWN
+    return False
+
+
+def _information_after_closure(v: CaseView) -> Any:
+    if not v.history_known:
+        return UNKNOWN
+    closed = [i for i, e in enumerate(v.events) if e.event == EventKind.CASE_CLOSED]
+    if not closed:
+        return False
+    return any(e.event == EventKind.NEW_INFORMATION_RECEIVED for e in v.events[closed[-1] + 1:])
 
 
 def _catalogue() -> dict[str, Fact]:
@@ -176,6 +203,16 @@ def _catalogue() -> dict[str, Fact]:
              "The child may become missing from education.", c("child", "at_risk_of_going_missing")),
         Fact("school.on_roll", FactType.BOOL, "On the school's admission register.",
              c("school", "on_roll")),
+        Fact("school.la_arranged_special_school_place", FactType.BOOL,
+             "At a special school under arrangements made by the local authority.",
+             c("school", "la_arranged_special_school_place")),
+        Fact("child.subject_to_section_47", FactType.BOOL,
+             "Subject to Children Act 1989 s47 enquiries or to action under s47(8).",
+             c("child", "subject_to_section_47")),
+        Fact("education.home_education_notice_in_writing", FactType.BOOL,
+             "A home_education_notified event recorded with in_writing: true (the parent's "
+             "written notice of education otherwise than at school).",
+             _home_education_notice_in_writing),
         Fact("school.phase", FactType.ENUM, "The school's phase.", c("school", "phase"),
              SchoolPhase),
         Fact("school.type", FactType.ENUM, "The school's type.", c("school", "type"), SchoolType),
@@ -203,10 +240,24 @@ def _catalogue() -> dict[str, Fact]:
              c("education", "suitable")),
         Fact("education.in_year_admission", FactType.BOOL, "The place was offered in-year.",
              c("education", "in_year_admission")),
+        Fact("education.place_start_agreed", FactType.BOOL,
+             "A start day at the new school is agreed or notified: true when "
+             "education.place_start_on is recorded, unknown when it is not.",
+             lambda v: True if v.case.education.place_start_on is not None else UNKNOWN),
         Fact("risk.level", FactType.ENUM,
              "Level of the latest recorded CME risk assessment (never equal to any level when "
              "the history is known and holds no assessment).",
              _risk_level, RiskLevel),
+        Fact("whereabouts.home_visit_unsafe", FactType.BOOL,
+             "A visit to the last known address has been judged not safe to make.",
+             c("whereabouts", "home_visit_unsafe")),
+        Fact("whereabouts.other_la_confirmed_in_writing", FactType.BOOL,
+             "Another authority has confirmed in writing that it accepts responsibility for, or "
+             "acknowledges, the child in its area (a confirmed_in_other_la event with "
+             "in_writing: true).", _other_la_in_writing),
+        Fact("case.new_information_after_closure", FactType.BOOL,
+             "A new_information_received event is recorded after the latest case_closed event "
+             "(false when the case was never closed).", _information_after_closure),
     ]
     for kind in EventKind:
         facts.append(
@@ -226,6 +277,9 @@ ANCHORS: dict[str, str] = {
     "concerns_identified": "The day the safeguarding concern or danger came to light.",
     "place_start": "The agreed first day at a new school (education.place_start_on).",
     "out_of_education_started": "The day the child stopped receiving any education.",
+    "home_education_written_notice": (
+        "The first home_education_notified event recorded with in_writing: true."
+    ),
     **{k.value: f"The first '{k.value}' event in the history." for k in EventKind},
 }
 
@@ -239,6 +293,13 @@ def anchor_date(view: CaseView, anchor: str) -> Any:
         return _value(view.case.child.concerns_identified_on)
     if anchor == "place_start":
         return _value(view.case.education.place_start_on)
+    if anchor == "home_education_written_notice":
+        written = [e for e in view.events if e.event == EventKind.HOME_EDUCATION_NOTIFIED]
+        got = next((e.on for e in written if e.in_writing is True), None)
+        if got is not None:
+            return got
+        unsure = not view.history_known or any(e.in_writing is None for e in written)
+        return UNKNOWN if unsure else None
     if anchor == "out_of_education_started":
         return _value(view.case.education.out_of_education_since)
     kind = EventKind(anchor)

@@ -85,6 +85,30 @@ class EventKind(StrEnum):
     TRACKING_REVIEW_HELD = "tracking_review_held"
     INCLUSION_MEETING_HELD = "inclusion_meeting_held"
     RETURNED_TO_SCHOOL = "returned_to_school"
+    SUITABILITY_NOTICE_SERVED = "suitability_notice_served"  # EA 1996 s437(1) notice
+    SCHOOL_ATTENDANCE_ORDER_SERVED = "school_attendance_order_served"  # EA 1996 s437(3)
+    ABSENCE_RETURN_MADE = "absence_return_made"  # the school's attendance return to the LA
+    RECORDED_AS_NOT_IN_SCHOOL = "recorded_as_not_in_school"  # CWSA 2026 register (s436B)
+    HOME_EDUCATION_CONSENT_GIVEN = "home_education_consent_given"  # CWSA 2026 s434A
+    RECEIVING_SCHOOL_ADVISED = "receiving_school_advised"
+    MOVED_TO_OTHER_LA = "moved_to_other_la"
+    REFERRED_TO_OTHER_LA = "referred_to_other_la"
+    EARLY_HELP_CONTACTED = "early_help_contacted"
+    ADMISSIONS_MEETING_HELD = "admissions_meeting_held"
+    INDUCTION_HELD = "induction_held"
+    PARENT_DECLINED_PLACE = "parent_declined_place"
+    PARENTS_EMAILED = "parents_emailed"
+    SOCIAL_WORKER_INFORMED = "social_worker_informed"
+    OVERSEAS_AUTHORITIES_CONTACTED = "overseas_authorities_contacted"
+    REFERRER_UPDATED = "referrer_updated"
+    LOST_PUPILS_DATABASE_UPDATED = "lost_pupils_database_updated"
+    SAFEGUARDING_REFERRAL_CHECKED = "safeguarding_referral_checked"
+    # The parent told the school, after the child had gone, that the child is away on leave in
+    # term time that the school had not granted (Randal Cremer Expectations 4).
+    LEAVE_TAKEN_REPORTED = "leave_taken_reported"
+    # The school learned that the pupil is leaving (or has left) the school, e.g. the parent
+    # said the family is moving (Randal Cremer Expectations 4).
+    LEAVING_NOTIFIED = "leaving_notified"
 
 
 class ActionKind(StrEnum):
@@ -129,6 +153,21 @@ class ActionKind(StrEnum):
     NOTIFY_EHE_TEAM = "notify_ehe_team"
     CONSULT_EHE_TEAM = "consult_ehe_team"
     CONFIRM_DESTINATION = "confirm_destination"
+    SERVE_SUITABILITY_NOTICE = "serve_suitability_notice"
+    SERVE_SCHOOL_ATTENDANCE_ORDER = "serve_school_attendance_order"
+    NOTIFY_LA_OF_ABSENCE = "notify_la_of_absence"
+    RECORD_CHILD_NOT_IN_SCHOOL = "record_child_not_in_school"
+    ADVISE_RECEIVING_SCHOOL = "advise_receiving_school"
+    REFER_TO_OTHER_LA = "refer_to_other_la"
+    CONTACT_EARLY_HELP = "contact_early_help"
+    HOLD_ADMISSIONS_MEETING = "hold_admissions_meeting"
+    ARRANGE_INDUCTION = "arrange_induction"
+    EMAIL_PARENTS = "email_parents"
+    INFORM_SOCIAL_WORKER = "inform_social_worker"
+    CONTACT_OVERSEAS_AUTHORITIES = "contact_overseas_authorities"
+    UPDATE_REFERRER = "update_referrer"
+    RECORD_ON_LOST_PUPILS_DATABASE = "record_on_lost_pupils_database"
+    CHECK_SAFEGUARDING_REFERRAL = "check_safeguarding_referral"
 
 
 #: The history events that complete an action of each kind. An action is ``done`` once one of
@@ -174,6 +213,29 @@ COMPLETED_BY: dict[ActionKind, tuple[EventKind, ...]] = {
     ActionKind.NOTIFY_EHE_TEAM: (EventKind.EHE_TEAM_NOTIFIED,),
     ActionKind.CONSULT_EHE_TEAM: (EventKind.EHE_CONSULTATION_HELD,),
     ActionKind.CONFIRM_DESTINATION: (EventKind.DESTINATION_CONFIRMED,),
+    ActionKind.SERVE_SUITABILITY_NOTICE: (EventKind.SUITABILITY_NOTICE_SERVED,),
+    ActionKind.SERVE_SCHOOL_ATTENDANCE_ORDER: (EventKind.SCHOOL_ATTENDANCE_ORDER_SERVED,),
+    ActionKind.NOTIFY_LA_OF_ABSENCE: (
+        EventKind.ABSENCE_RETURN_MADE,
+        EventKind.CME_REFERRAL_MADE,
+        EventKind.CME_TEAM_INFORMED,
+        EventKind.EWO_INFORMED,
+    ),
+    ActionKind.RECORD_CHILD_NOT_IN_SCHOOL: (EventKind.RECORDED_AS_NOT_IN_SCHOOL,),
+    ActionKind.ADVISE_RECEIVING_SCHOOL: (EventKind.RECEIVING_SCHOOL_ADVISED,),
+    ActionKind.REFER_TO_OTHER_LA: (EventKind.REFERRED_TO_OTHER_LA,),
+    ActionKind.CONTACT_EARLY_HELP: (EventKind.EARLY_HELP_CONTACTED,),
+    ActionKind.HOLD_ADMISSIONS_MEETING: (EventKind.ADMISSIONS_MEETING_HELD,),
+    ActionKind.ARRANGE_INDUCTION: (EventKind.INDUCTION_HELD,),
+    ActionKind.EMAIL_PARENTS: (EventKind.PARENTS_EMAILED,),
+    ActionKind.INFORM_SOCIAL_WORKER: (EventKind.SOCIAL_WORKER_INFORMED,),
+    ActionKind.CONTACT_OVERSEAS_AUTHORITIES: (EventKind.OVERSEAS_AUTHORITIES_CONTACTED,),
+    ActionKind.UPDATE_REFERRER: (EventKind.REFERRER_UPDATED,),
+    ActionKind.RECORD_ON_LOST_PUPILS_DATABASE: (
+        EventKind.LOST_PUPILS_DATABASE_UPDATED,
+        EventKind.LOST_CTF_UPLOADED,
+    ),
+    ActionKind.CHECK_SAFEGUARDING_REFERRAL: (EventKind.SAFEGUARDING_REFERRAL_CHECKED,),
 }
 
 ACTION_DESCRIPTIONS: dict[ActionKind, str] = {
@@ -216,6 +278,32 @@ ACTION_DESCRIPTIONS: dict[ActionKind, str] = {
     ActionKind.NOTIFY_EHE_TEAM: "Tell the elective home education team.",
     ActionKind.CONSULT_EHE_TEAM: "Let the elective home education team consult the parents.",
     ActionKind.CONFIRM_DESTINATION: "Confirm the new address and the new school.",
+    ActionKind.SERVE_SUITABILITY_NOTICE: (
+        "Serve written notice requiring the parent to satisfy the authority that the child is "
+        "receiving suitable education (EA 1996 s437(1))."
+    ),
+    ActionKind.SERVE_SCHOOL_ATTENDANCE_ORDER: "Serve a school attendance order (EA 1996 s437(3)).",
+    ActionKind.NOTIFY_LA_OF_ABSENCE: (
+        "Tell the local authority of a pupil with a long unauthorised absence (attendance return)."
+    ),
+    ActionKind.RECORD_CHILD_NOT_IN_SCHOOL: (
+        "Enter the child on the authority's register of children not in school."
+    ),
+    ActionKind.ADVISE_RECEIVING_SCHOOL: (
+        "Advise the new school to ask its own LA to download the lost CTF from the LPD."
+    ),
+    ActionKind.REFER_TO_OTHER_LA: "Refer the case to the authority the child has moved to.",
+    ActionKind.CONTACT_EARLY_HELP: "Liaise with the council's Early Help service.",
+    ActionKind.HOLD_ADMISSIONS_MEETING: "Meet parent and child to discuss enrolment; give a start date.",
+    ActionKind.ARRANGE_INDUCTION: "Arrange an induction in school before the start date.",
+    ActionKind.EMAIL_PARENTS: "Email the parents or carers.",
+    ActionKind.INFORM_SOCIAL_WORKER: "Give the allocated social worker information (border control).",
+    ActionKind.CONTACT_OVERSEAS_AUTHORITIES: "Contact social-work or police counterparts abroad.",
+    ActionKind.UPDATE_REFERRER: "Tell whoever made the referral the status of the case.",
+    ActionKind.RECORD_ON_LOST_PUPILS_DATABASE: "Keep the child's record on the S2S Lost Pupils Database.",
+    ActionKind.CHECK_SAFEGUARDING_REFERRAL: (
+        "Check that the safeguarding referral to children's social care or the police was made."
+    ),
 }
 
 
@@ -265,6 +353,8 @@ class SafeguardingConcern(StrEnum):
     ABDUCTION = "abduction"
     SERIOUS_HEALTH_SAFETY_WELFARE = "serious_health_safety_welfare"
     OTHER_WELFARE_CONCERN = "other_welfare_concern"
+    CARE_ORDER = "care_order"
+    TAKEN_ABROAD_FOR_ILLEGAL_ACT = "taken_abroad_for_illegal_act"
 
 
 class RiskLevel(StrEnum):

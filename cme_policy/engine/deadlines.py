@@ -18,12 +18,14 @@ ANCHOR_FACTS = {
     "concerns_identified": "child.concerns_identified_on",
     "place_start": "education.place_start_on",
     "out_of_education_started": "education.out_of_education_since",
+    "home_education_written_notice": "history",
 }
 ANCHOR_WORDS = {
     "absence_started": "the first day of absence (absence day 1)",
     "concerns_identified": "the day the concern came to light",
     "place_start": "the agreed start day at the new school",
     "out_of_education_started": "the day the child stopped receiving education",
+    "home_education_written_notice": "the day the parent's written notice of home education was received",
 }
 
 
