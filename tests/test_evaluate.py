@@ -164,12 +164,13 @@ def cases(draw):
     return case
 
 
-PACKS = [load_policy(p) for p in shipped_policies()]
+PACKS = shipped_policies()
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cases(), dates, st.sampled_from(PACKS))
-def test_evaluation_never_raises_and_is_deterministic(case, on, pack):
+def test_evaluation_never_raises_and_is_deterministic(case, on, pack_id):
+    pack = load_policy(pack_id)
     first = evaluate(pack, case, on=on)
     assert first.to_json() == evaluate(pack, case, on=on).to_json()
     for a in first.actions:
@@ -180,9 +181,12 @@ def test_evaluation_never_raises_and_is_deterministic(case, on, pack):
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cases(), dates, st.integers(1, 400), st.sampled_from(PACKS))
-def test_a_later_date_never_undoes_a_done_action(case, on, days, pack):
+def test_a_later_date_never_undoes_a_done_action(case, on, days, pack_id):
+    pack = load_policy(pack_id)
     early = evaluate(pack, case, on=on)
     late = evaluate(pack, case, on=on + dt.timedelta(days=days))
+    if late.state == CaseState.NOT_APPLICABLE:
+        return  # the child has left compulsory school age: no CME duties at all any more
     later_done = {(a.rule_id, a.kind, a.completed_on) for a in late.actions if a.status == Status.DONE}
     for a in early.actions:
         if a.status == Status.DONE:

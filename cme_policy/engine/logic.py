@@ -1,11 +1,15 @@
-"""Three-valued (Kleene) evaluation of conditions over a case view.
+"""Three-valued (Kleene) evaluation of conditions, compiled once per pack into closures.
 
 ``True``/``False`` are known answers; ``UNKNOWN`` means the case does not say enough. A rule
 whose condition is unknown reports the facts it needs; it never silently does not apply.
+Conditions are data; compiling them builds plain Python closures (no ``eval``), so each fact
+test's operator and operand are looked at once, not on every case. Why a condition came out
+true is kept as data and put into words only when a rule fires.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,68 +17,110 @@ from ..calendar import Count
 from ..facts import FACTS, UNKNOWN, CaseView
 from ..pack.model import AllOf, AnyOf, Condition, FactTest, NotOf
 
+#: One reason a condition holds: (fact, value, operator, operand, result), or ("not", reasons).
+Because = tuple[Any, ...]
+
 
 @dataclass
 class Outcome:
     value: Any  # True, False or UNKNOWN
     needed: set[str] = field(default_factory=set)
-    because: list[str] = field(default_factory=list)  # why it came out as it did
+    because: list[Because] = field(default_factory=list)
+
+    def explain(self) -> list[str]:
+        return [_words(b) for b in self.because]
 
 
 class Evaluator:
-    """Evaluates conditions for one case view, reading each fact once."""
+    """Reads each fact of one case view at most once."""
 
     def __init__(self, view: CaseView) -> None:
         self.view = view
         self._facts: dict[str, Any] = {}
 
     def fact(self, name: str) -> Any:
-        if name not in self._facts:
-            self._facts[name] = FACTS[name].read(self.view)
-        return self._facts[name]
+        try:
+            return self._facts[name]
+        except KeyError:
+            value = self._facts[name] = FACTS[name].read(self.view)
+            return value
 
     def eval(self, cond: Condition) -> Outcome:
-        if isinstance(cond, AllOf):
-            return self._all([self.eval(c) for c in cond.all])
-        if isinstance(cond, AnyOf):
-            return self._any([self.eval(c) for c in cond.any])
-        if isinstance(cond, NotOf):
-            inner = self.eval(cond.not_)
-            if inner.value is UNKNOWN:
-                return Outcome(UNKNOWN, inner.needed)
-            return Outcome(not inner.value, set(), [f"not ({'; '.join(inner.because)})"])
-        return self._test(cond)
+        return compile_condition(cond)(self)
 
-    @staticmethod
-    def _all(parts: list[Outcome]) -> Outcome:
-        falses = [p for p in parts if p.value is False]
-        if falses:
-            return Outcome(False, set(), falses[0].because)
-        if all(p.value is True for p in parts):
-            return Outcome(True, set(), [b for p in parts for b in p.because])
-        return Outcome(UNKNOWN, set().union(*(p.needed for p in parts if p.value is UNKNOWN)))
 
-    @staticmethod
-    def _any(parts: list[Outcome]) -> Outcome:
-        trues = [p for p in parts if p.value is True]
-        if trues:
-            return Outcome(True, set(), trues[0].because)
-        if all(p.value is False for p in parts):
-            return Outcome(False, set(), [b for p in parts for b in p.because][:1])
-        return Outcome(UNKNOWN, set().union(*(p.needed for p in parts if p.value is UNKNOWN)))
+Compiled = Callable[[Evaluator], Outcome]
+_CACHE: dict[int, tuple[Condition, Compiled]] = {}
 
-    def _test(self, test: FactTest) -> Outcome:
-        value = self.fact(test.fact)
-        op, operand = test.operator, test.operand
-        if op == "known":
-            got = value is not UNKNOWN
-            return Outcome(got == operand, set(), [f"{test.fact} is {'known' if got else 'unknown'}"])
+
+def compile_condition(cond: Condition) -> Compiled:
+    """A closure evaluating ``cond``; cached per condition object (packs are immutable)."""
+    hit = _CACHE.get(id(cond))
+    if hit is not None and hit[0] is cond:
+        return hit[1]
+    fn = _compile(cond)
+    _CACHE[id(cond)] = (cond, fn)  # keeps cond alive, so its id is never reused
+    return fn
+
+
+def _compile(cond: Condition) -> Compiled:
+    if isinstance(cond, AllOf):
+        parts = [_compile(c) for c in cond.all]
+        return lambda ev: _all([p(ev) for p in parts])
+    if isinstance(cond, AnyOf):
+        parts = [_compile(c) for c in cond.any]
+        return lambda ev: _any([p(ev) for p in parts])
+    if isinstance(cond, NotOf):
+        inner = _compile(cond.not_)
+
+        def negate(ev: Evaluator) -> Outcome:
+            got = inner(ev)
+            if got.value is UNKNOWN:
+                return Outcome(UNKNOWN, got.needed)
+            return Outcome(not got.value, set(), [("not", tuple(got.because))])
+
+        return negate
+    return _compile_test(cond)
+
+
+def _compile_test(test: FactTest) -> Compiled:
+    name, op, operand = test.fact, test.operator, test.operand
+    if op == "known":
+
+        def known(ev: Evaluator) -> Outcome:
+            got = ev.fact(name) is not UNKNOWN
+            return Outcome(got == operand, set(), [(name, got, "known", operand, got == operand)])
+
+        return known
+
+    def run(ev: Evaluator) -> Outcome:
+        value = ev.fact(name)
         if value is UNKNOWN:
-            return Outcome(UNKNOWN, {test.fact})
+            return Outcome(UNKNOWN, {name})
         result = _compare(value, op, operand)
         if result is UNKNOWN:
-            return Outcome(UNKNOWN, {f"{test.fact} (term dates)"})
-        return Outcome(result, set(), [_describe(test.fact, value, op, operand, result)])
+            return Outcome(UNKNOWN, {f"{name} (term dates)"})
+        return Outcome(result, set(), [(name, value, op, operand, result)])
+
+    return run
+
+
+def _all(parts: list[Outcome]) -> Outcome:
+    for p in parts:
+        if p.value is False:
+            return Outcome(False, set(), p.because)
+    if all(p.value is True for p in parts):
+        return Outcome(True, set(), [b for p in parts for b in p.because])
+    return Outcome(UNKNOWN, set().union(*(p.needed for p in parts if p.value is UNKNOWN)))
+
+
+def _any(parts: list[Outcome]) -> Outcome:
+    for p in parts:
+        if p.value is True:
+            return Outcome(True, set(), p.because)
+    if all(p.value is False for p in parts):
+        return Outcome(False, set(), parts[0].because if parts else [])
+    return Outcome(UNKNOWN, set().union(*(p.needed for p in parts if p.value is UNKNOWN)))
 
 
 def _plain(value: Any) -> Any:
@@ -101,17 +147,19 @@ def _compare(value: Any, op: str, operand: Any) -> Any:
     raise AssertionError(op)
 
 
-def _describe(name: str, value: Any, op: str, operand: Any, result: bool) -> str:
+def _words(because: Because) -> str:
+    if because[0] == "not":
+        return f"not ({'; '.join(_words(b) for b in because[1])})"
+    name, value, op, operand, result = because
+    if op == "known":
+        return f"{name} is {'known' if value else 'unknown'}"
     if isinstance(value, Count):
         shown = str(value.low) if value.low == value.high else f"{value.low}-{value.high}"
         return f"{name} is {shown}"
     if isinstance(value, bool):
         return f"{name} is {str(value).lower()}"
     if op == "includes_any":
-        hits = sorted(_plain(v) for v in value if _plain(v) in operand)
-        return (
-            f"{name} includes {', '.join(hits)}"
-            if result
-            else f"{name} includes none of {', '.join(operand)}"
-        )
+        if not result:
+            return f"{name} includes none of {', '.join(operand)}"
+        return f"{name} includes {', '.join(sorted(_plain(v) for v in value if _plain(v) in operand))}"
     return f"{name} is {_plain(value)}"
