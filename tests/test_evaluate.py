@@ -207,3 +207,25 @@ def test_done_actions_stay_done_after_the_child_is_found(kent_case):
         for a in result.actions
         if a.status not in (Status.DONE,) and a.rule_id == "school_checks_before_referral"
     ]
+
+
+def test_taking_a_not_before_action_early_is_a_breach(kent_case):
+    kent_case["history"] = [
+        {"event": "cme_referral_made", "on": "2025-03-03"},
+        {"event": "removed_from_roll", "on": "2025-03-05"},
+    ]
+    held = _one(evaluate(KENT, kent_case, on="2025-03-06"), "no_deletion_until_slo_advises")
+    assert held.status == Status.BREACHED and held.completed_on == dt.date(2025, 3, 5)
+    assert "before it was permitted" in held.reason
+    kent_case["history"].insert(1, {"event": "off_roll_advice_given", "on": "2025-03-04"})
+    ok = _one(evaluate(KENT, kent_case, on="2025-03-06"), "no_deletion_until_slo_advises")
+    assert ok.status == Status.DONE
+
+
+def test_a_dormant_case_whose_child_is_traced_is_open_again(kent_case):
+    kent_case["history"] = [
+        {"event": "case_made_dormant", "on": "2025-05-02"},
+        {"event": "found_on_roll_elsewhere", "on": "2025-06-20"},
+    ]
+    assert evaluate(KENT, kent_case, on="2025-06-01").state == CaseState.DORMANT
+    assert evaluate(KENT, kent_case, on="2025-06-20").state == CaseState.OPEN

@@ -8,7 +8,7 @@ from typing import Any
 
 from ..case import Case, parse_case
 from ..errors import EvaluationDateError, Problem
-from ..facts import UNKNOWN, CaseView
+from ..facts import TRACING_EVENTS, UNKNOWN, CaseView
 from ..pack.load import PolicyPack, load_policy
 from ..pack.model import Action, Citation, Rule
 from ..result import ActionOut, CitationOut, EvaluationResult
@@ -154,6 +154,8 @@ class _Run:
             EventKind.CASE_MADE_DORMANT: CaseState.DORMANT,
             EventKind.CASE_REOPENED: CaseState.OPEN,
             EventKind.NEW_INFORMATION_RECEIVED: CaseState.OPEN,
+            # A dormant case whose child is then traced is live again until it is closed.
+            **dict.fromkeys(TRACING_EVENTS, CaseState.OPEN),
         }
         last = next((e for e in reversed(self.view.events) if e.event in marks), None)
         if last is None:
@@ -163,7 +165,7 @@ class _Run:
     # -- rules -------------------------------------------------------------------------------
 
     def _rule(self, rule: Rule) -> list[ActionOut]:
-        when = self.logic.eval(rule.when) if rule.when is not None else Outcome(True, set(), ["always"])
+        when = self.logic.eval(rule.when) if rule.when is not None else Outcome(True, set(), [])
         if when.value is False:
             return self._done_earlier(rule)
         ended = False
@@ -172,10 +174,18 @@ class _Run:
         out = []
         for action in rule.then:
             item = self._action(rule, action, when)
-            if item is None or (ended and item.status is not Status.DONE):
+            if item is None or (ended and item.status not in (Status.DONE, Status.BREACHED)):
                 continue
             out.append(item)
         return out
+
+    def _applied_on(self, rule: Rule, day: dt.date) -> bool:
+        """Did the rule apply on ``day``, judged on the case as it stood then? A forbidden
+        action is breached only if it was taken while its rule applied."""
+        then = _Run(self.pack, CaseView(self.view.case, day, self.view.calendar))
+        if rule.when is not None and then.logic.eval(rule.when).value is False:
+            return False
+        return rule.until is None or then.logic.eval(rule.until).value is not True
 
     def _done_earlier(self, rule: Rule) -> list[ActionOut]:
         """Actions done while the rule applied stay reported as done after it stops applying
@@ -183,6 +193,11 @@ class _Run:
         out = []
         for action in rule.then:
             if action.forbidden:
+                breaches = [d for d in self._completions(action, None) if self._applied_on(rule, d)]
+                if breaches:
+                    item = self._action(rule, action, Outcome(True, set(), []))
+                    if item is not None:
+                        out.append(item)
                 continue
             for when_done in sorted(set(self._completions(action, None))):
                 then = _Run(self.pack, CaseView(self.view.case, when_done, self.view.calendar))
@@ -209,7 +224,11 @@ class _Run:
         dated = compute(action.deadline, self.view) if action.deadline else Dated()
         if dated.pending and action.deadline and action.deadline.type is DeadlineType.BY:
             return None  # a "by" duty anchored on an event starts when the event is recorded
-        done = self._completions(action, dated.anchor_on)
+        # A "not before" action counts whenever it was taken: taking it early is a breach.
+        is_nb = action.deadline is not None and action.deadline.type is DeadlineType.NOT_BEFORE
+        done = self._completions(action, None if is_nb else dated.anchor_on)
+        if action.forbidden:
+            done = [d for d in done if self._applied_on(rule, d)]
         status, completed, late = self._status(action, dated, done)
         needed = sorted(when.needed) if when.value is UNKNOWN else []
         if when.value is UNKNOWN and status is not Status.DONE:
@@ -258,6 +277,10 @@ class _Run:
         if action.repeat is not None:
             due = _next_after(self.view, action, done[-1]) if done else dated.date
             return _by_status(on, due, dated), (done[-1] if done else None), None
+        if done and action.deadline is not None and action.deadline.type is DeadlineType.NOT_BEFORE:
+            first = done[0]
+            early = dated.pending or (dated.date is not None and first < dated.date)
+            return (Status.BREACHED if early else Status.DONE), first, None
         if done:
             first = done[0]
             late = None
@@ -279,7 +302,7 @@ class _Run:
     ) -> str:
         parts = [rule.title.rstrip(".") + "."]
         if when.value is True:
-            parts.append(f"Applies because {'; '.join(when.because)}.")
+            parts.append(f"Applies because {'; '.join(when.explain()) or 'it always applies'}.")
         elif when.value is UNKNOWN:
             parts.append(f"May apply: needs {', '.join(sorted(when.needed))}.")
         if action.forbidden:
@@ -292,7 +315,11 @@ class _Run:
         else:
             parts.append("No time limit is set in the source.")
         if done:
-            parts.append(f"Recorded as done on {done[-1] if action.repeat else done[0]}.")
+            when = done[-1] if action.repeat else done[0]
+            if status is Status.BREACHED:
+                parts.append(f"Recorded as taken on {when}, before it was permitted.")
+            else:
+                parts.append(f"Recorded as done on {when}.")
         if action.note:
             parts.append(action.note.strip())
         return " ".join(parts)
