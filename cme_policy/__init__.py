@@ -7,6 +7,7 @@ testable policy packs.
 
 from .calendar import SchoolCalendar
 from .case import Case, parse_case
+from .compliance import ComplianceReport, check_compliance, compare_packs
 from .engine.evaluate import evaluate
 from .errors import (
     CaseError,
@@ -44,6 +45,7 @@ __all__ = [
     "CaseError",
     "CaseState",
     "CitationOut",
+    "ComplianceReport",
     "DeadlineType",
     "EvaluationDateError",
     "EvaluationResult",
@@ -60,6 +62,8 @@ __all__ = [
     "SchoolCalendar",
     "Status",
     "UnknownAuthorityError",
+    "check_compliance",
+    "compare_packs",
     "compulsory_school_age",
     "evaluate",
     "load_policy",

@@ -132,7 +132,8 @@ def _absence_days(v: CaseView) -> Any:
     first = v.case.absence.first_day_on
     if first is None:
         return UNKNOWN
-    if v.has(EventKind.RETURNED_TO_SCHOOL) is True and (v.latest(EventKind.RETURNED_TO_SCHOOL) or first) >= first:
+    returned = v.latest(EventKind.RETURNED_TO_SCHOOL)
+    if returned is not None and returned >= first:
         return Count(0, 0)
     return v.calendar.count_school_days(first, v.on)
 

@@ -249,7 +249,9 @@ ACTION_DESCRIPTIONS: dict[ActionKind, str] = {
     ActionKind.ADVISE_OFF_ROLL: "Advise the school of the outcome and an off-roll date.",
     ActionKind.REMOVE_FROM_ROLL: "Delete the child's name from the admission register.",
     ActionKind.NOTIFY_LA_OF_REMOVAL: "Tell the local authority a name is to be deleted (deletion return).",
-    ActionKind.NOTIFY_LA_OF_REGISTRATION: "Tell the local authority a pupil has been added (new-pupil return).",
+    ActionKind.NOTIFY_LA_OF_REGISTRATION: (
+        "Tell the local authority a pupil has been added (new-pupil return)."
+    ),
     ActionKind.UPLOAD_LOST_CTF: "Upload a 'lost' common transfer file to the Lost Pupils Database.",
     ActionKind.PLACE_ON_ROLL: "Enter the child on the admission register.",
     ActionKind.CONTACT_SOCIAL_CARE: "Contact or refer to children's social care.",

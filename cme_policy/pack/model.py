@@ -46,6 +46,11 @@ class Source(BaseModel):
     in_force_to: dt.date | None = Field(None, description="Last day in force, if replaced.")
     location: StrictStr | None = Field(None, description="Where to find it (URL or file).")
     note: StrictStr | None = None
+    cites: list[Id] = Field(
+        default_factory=list,
+        description="National instruments this source cites, by the ids the compliance checker "
+        "knows (cme_policy.compliance.instruments), e.g. pupil_registration_regs_2006.",
+    )
 
 
 class Citation(BaseModel):
@@ -216,6 +221,20 @@ AnyOf.model_rebuild()
 NotOf.model_rebuild()
 
 
+class Commencement(BaseModel):
+    """A provision enacted but brought into force later (e.g. by commencement regulations).
+
+    Until ``on`` is set the rule is not in force on any date. To switch it on, set ``on`` to
+    the commencement day in the pack (or in a pack that layers a copy of the rule on it).
+    """
+
+    model_config = _CONFIG
+
+    by: Text = Field(description="What brings it into force, e.g. regulations under s78(5).")
+    on: dt.date | None = Field(None, description="The commencement day, once known.")
+    note: StrictStr | None = None
+
+
 class Rule(BaseModel):
     model_config = _CONFIG
 
@@ -226,6 +245,9 @@ class Rule(BaseModel):
     interpretation: Interpretation | None = None
     effective_from: dt.date | None = None
     effective_to: dt.date | None = None
+    commencement: Commencement | None = Field(
+        None, description="Enacted but awaiting commencement: not in force until its 'on' date."
+    )
     when: Condition | None = Field(None, description="When the rule applies (always if absent).")
     until: Condition | None = Field(
         None, description="When outstanding actions end (done ones stay reported)."
@@ -233,6 +255,10 @@ class Rule(BaseModel):
     then: list[Action] = Field(min_length=1)
 
     def in_force(self, on: dt.date) -> bool:
+        if self.commencement is not None and (
+            self.commencement.on is None or on < self.commencement.on
+        ):
+            return False
         return (self.effective_from is None or self.effective_from <= on) and (
             self.effective_to is None or on <= self.effective_to
         )
