@@ -1,0 +1,407 @@
+"""Compliance of packs with the national baseline (public API and CLI only).
+
+Golden reports: tests/golden/<pack>.compliance.md, one per shipped pack, checked on 2026-11-23.
+A pack without a golden file is skipped. To (re)write them deliberately, after reading the diff:
+
+    CME_REGENERATE_GOLDEN=1 python -m pytest -q tests/test_compliance.py -k golden
+
+(or ``cme-policy check PACK --on 2026-11-23 --format markdown -o tests/golden/PACK.compliance.md``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from cme_policy import check_compliance, compare_packs, evaluate, load_policy, shipped_policies
+from cme_policy.cli import main
+from cme_policy.compliance import FindingKind, Status
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = Path(__file__).resolve().parent / "golden"
+ON = dt.date(2026, 11, 23)
+
+
+# -- helpers ------------------------------------------------------------------------------------
+
+
+def _pack_data(pack_id: str) -> dict[str, Any]:
+    return yaml.safe_load((ROOT / "policies" / f"{pack_id}.yaml").read_text(encoding="utf-8"))
+
+
+def _write(tmp_path: Path, data: dict[str, Any], name: str = "mutant") -> Path:
+    data = {**data, "id": name}
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def _local(data: dict[str, Any]) -> dict[str, Any]:
+    """The national pack re-badged as a local authority's, to mutate one thing at a time."""
+    data = dict(data)
+    data["authority"] = {"id": "mutant", "name": "Mutant Borough Council", "kind": "local_authority"}
+    return data
+
+
+def _rule(data: dict[str, Any], rule_id: str) -> dict[str, Any]:
+    return next(r for r in data["rules"] if r["id"] == rule_id)
+
+
+def _requirement(report, requirement_id: str):
+    return next(f for f in report.requirements if f.requirement_id == requirement_id)
+
+
+def _statuses(finding) -> dict[str, Status | None]:
+    return {r.rule_id: r.status for r in finding.pack_rules}
+
+
+# -- the baseline itself ------------------------------------------------------------------------
+
+
+def test_the_baseline_meets_itself():
+    report = check_compliance("england", on=ON)
+    assert report.compliant
+    assert {f.status for f in report.requirements} == {Status.MET}
+    assert all(f.baseline_citation for f in report.requirements)
+
+
+def test_requirements_follow_the_regime_in_force_on_the_date():
+    before = {f.requirement_id for f in check_compliance("england", on="2020-01-06").requirements}
+    after = {f.requirement_id for f in check_compliance("england", on=ON).requirements}
+    assert "deletion_20_school_days_2006/2" in before and "deletion_20_school_days_2024/2" not in before
+    assert "deletion_20_school_days_2024/2" in after and "deletion_20_school_days_2006/2" not in after
+    assert "new_pupil_return_2016/1" in before and "new_pupil_return_2024/1" in after
+
+
+def test_cwsa_duties_are_reported_pending_and_never_in_force():
+    report = check_compliance("kent", on=ON)
+    pending = [f for f in report.findings if f.kind is FindingKind.PENDING_COMMENCEMENT]
+    assert {f.requirement_id for f in pending} == {
+        "cwsa_register_of_children_not_in_school",
+        "cwsa_consent_before_home_education_withdrawal",
+    }
+    assert all(f.status is Status.PENDING and "not known to be in force" in f.detail for f in pending)
+    england = load_policy("england")
+    for rule_id in (
+        "cwsa_register_of_children_not_in_school",
+        "cwsa_consent_before_home_education_withdrawal",
+    ):
+        rule = england.policy.rule(rule_id)
+        assert rule is not None and rule.commencement is not None and rule.commencement.on is None
+        assert not rule.in_force(dt.date(2045, 1, 2))
+    case = {
+        "child": {"date_of_birth": "2015-06-14", "subject_to_section_47": True},
+        "school": {"on_roll": True},
+        "history": [{"event": "home_education_notified", "on": "2026-11-20", "in_writing": True}],
+    }
+    got = evaluate("england", case, on=ON)
+    assert not [a for a in got.actions if a.rule_id.startswith("cwsa_")]
+
+
+def test_the_commenced_fixture_differs_from_the_baseline_only_in_the_commencement_day():
+    fixture = load_policy(str(GOLDEN / "fixtures" / "england_cwsa_commenced.yaml"))
+    england = load_policy("england")
+    for rule in fixture.policy.rules:
+        original = england.policy.rule(rule.id)
+        assert original is not None
+        assert rule.commencement is not None and rule.commencement.on == dt.date(2027, 9, 1)
+        same = rule.model_copy(update={"commencement": original.commencement})
+        assert same == original
+    report = check_compliance(fixture, on="2027-09-01", baseline=fixture)
+    assert not [f for f in report.findings if f.kind is FindingKind.PENDING_COMMENCEMENT]
+    assert _requirement(report, "cwsa_register_of_children_not_in_school/1").status is Status.MET
+
+
+# -- mutations ----------------------------------------------------------------------------------
+
+
+def test_a_later_referral_day_is_weaker_and_fails_the_check(tmp_path):
+    data = _pack_data("kent")
+    rule = _rule(data, "school_referral_after_10_days")
+    rule["then"][0]["deadline"]["after"] = {"school_days": 15}
+    shutil.copytree(ROOT / "policies" / "calendars", tmp_path / "calendars")
+    path = _write(tmp_path, data)
+    report = check_compliance(str(path), on=ON)
+    finding = _requirement(report, "absence_return_10_school_days_2024/1")
+    assert finding.status is Status.WEAKER
+    assert _statuses(finding)["school_referral_after_10_days"] is Status.WEAKER
+    assert "reg 13" in (finding.baseline_citation or "")
+    ref = next(r for r in finding.pack_rules if r.rule_id == "school_referral_after_10_days")
+    assert "§6.1" in ref.citation
+    assert not report.compliant
+    assert main(["check", str(path), "--on", ON.isoformat()]) == 1
+
+
+def test_the_shipped_kent_referral_meets_the_10_day_return():
+    report = check_compliance("kent", on=ON)
+    finding = _requirement(report, "absence_return_10_school_days_2024/1")
+    assert finding.status is Status.MET
+    assert _statuses(finding)["school_referral_after_10_days"] is Status.MET
+
+
+def test_an_earlier_referral_day_is_stricter_not_a_failure(tmp_path):
+    data = _pack_data("kent")
+    _rule(data, "school_referral_after_10_days")["then"][0]["deadline"]["after"] = {"school_days": 5}
+    shutil.copytree(ROOT / "policies" / "calendars", tmp_path / "calendars")
+    path = _write(tmp_path, data)
+    report = check_compliance(str(path), on=ON)
+    assert _statuses(_requirement(report, "absence_return_10_school_days_2024/1"))[
+        "school_referral_after_10_days"
+    ] is Status.STRICTER
+    assert report.compliant
+    assert main(["check", str(path), "--on", ON.isoformat()]) == 0
+
+
+def test_an_earlier_off_roll_is_weaker(tmp_path):
+    data = _local(_pack_data("england"))
+    rule = _rule(data, "deletion_20_school_days_2024")
+    rule["then"][1]["deadline"]["after"] = {"school_days": 15}
+    report = check_compliance(str(_write(tmp_path, data)), on=ON)
+    finding = _requirement(report, "deletion_20_school_days_2024/2")
+    assert finding.status is Status.WEAKER
+    assert "earlier than the national" in finding.pack_rules[0].detail
+    assert finding.pack_rules[0].rule_id == "deletion_20_school_days_2024"
+    assert not report.compliant
+
+
+def test_a_later_off_roll_is_stricter(tmp_path):
+    data = _local(_pack_data("england"))
+    _rule(data, "deletion_20_school_days_2024")["then"][1]["deadline"]["after"] = {"school_days": 25}
+    report = check_compliance(str(_write(tmp_path, data)), on=ON)
+    assert _requirement(report, "deletion_20_school_days_2024/2").status is Status.STRICTER
+    assert report.compliant
+
+
+def test_a_missing_notification_is_not_addressed(tmp_path):
+    data = _local(_pack_data("england"))
+    data["rules"] = [r for r in data["rules"] if not r["id"].startswith("new_pupil_return")]
+    report = check_compliance(str(_write(tmp_path, data)), on=ON)
+    finding = _requirement(report, "new_pupil_return_2024/1")
+    assert finding.status is Status.NOT_ADDRESSED
+    assert finding.pack_rules == []
+    assert "reg 13(1)" in (finding.baseline_citation or "")
+
+
+def test_school_days_for_the_five_day_return_are_weaker_than_calendar_days(tmp_path):
+    data = _local(_pack_data("england"))
+    _rule(data, "new_pupil_return_2024")["then"][0]["deadline"]["after"] = {"school_days": 5}
+    report = check_compliance(str(_write(tmp_path, data)), on=ON)
+    assert _requirement(report, "new_pupil_return_2024/1").status is Status.WEAKER
+
+
+def test_a_shorter_calendar_window_is_stricter(tmp_path):
+    data = _local(_pack_data("england"))
+    _rule(data, "new_pupil_return_2024")["then"][0]["deadline"]["after"] = {"calendar_days": 3}
+    report = check_compliance(str(_write(tmp_path, data)), on=ON)
+    assert _requirement(report, "new_pupil_return_2024/1").status is Status.STRICTER
+    assert report.compliant
+
+
+def test_a_superseded_citation_is_reported(tmp_path):
+    data = _local(_pack_data("england"))
+    _rule(data, "deletion_20_school_days_2024")["citation"]["source"] = "pupil_registration_regs_2006"
+    report = check_compliance(str(_write(tmp_path, data)), on=ON)
+    stale = [f for f in report.findings if f.kind is FindingKind.SUPERSEDED_CITATION]
+    assert len(stale) == 1
+    assert [r.rule_id for r in stale[0].pack_rules] == ["deletion_20_school_days_2024"]
+    assert "Regulations 2006 (SI 2006/1751) (in force until 2024-08-18)" in stale[0].title
+    assert "Regulations 2024" in (stale[0].baseline_citation or "")
+    assert "Regulations 2006" in stale[0].pack_rules[0].citation  # the rule's own citation
+    # the same pack on a date when the 2006 Regulations were in force has no such finding
+    early = check_compliance(str(tmp_path / "mutant.yaml"), on="2024-08-19")
+    assert [f for f in early.findings if f.kind is FindingKind.SUPERSEDED_CITATION]
+    old = check_compliance(str(tmp_path / "mutant.yaml"), on="2024-08-18")
+    assert not [f for f in old.findings if f.kind is FindingKind.SUPERSEDED_CITATION]
+
+
+def test_kent_source_note_shows_replaced_instruments():
+    report = check_compliance("kent", on=ON)
+    stale = [f for f in report.findings if f.kind is FindingKind.SUPERSEDED_CITATION]
+    titles = " ".join(f.title for f in stale)
+    assert "Regulations 2006" in titles
+    assert "Sept 2016" in titles
+    assert all(f.pack_rules for f in stale)
+
+
+def test_matching_uses_the_vocabulary_not_rule_ids(tmp_path):
+    pack = {
+        "pack_format": 1,
+        "id": "borough",
+        "authority": {"id": "borough", "name": "A Borough", "kind": "local_authority"},
+        "sources": [{"id": "policy", "title": "CME Policy", "publisher": "A Borough",
+                     "issued_on": "2025-01-06", "review_due_on": "2026-01-06",
+                     "cites": ["pupil_registration_regs_2024"]}],
+        "rules": [
+            {"id": "zz_tell_us_late", "title": "Tell the council after three weeks",
+             "citation": {"source": "policy", "section": "§2"},
+             "when": {"all": [{"fact": "school.on_roll", "is": True},
+                              {"fact": "absence.authorised", "is": False},
+                              {"fact": "absence.continuous_school_days", "at_least": 15}]},
+             "then": [{"kind": "inform_ewo", "actor": "school"}]},
+            {"id": "qq_deletion_return", "title": "Deletion return within a week",
+             "citation": {"source": "policy", "section": "§3"},
+             "interpretation": {"question": "A week of what?", "reading": "Calendar days.",
+                                "why": "The text says a week."},
+             "when": {"all": [{"fact": "history.removed_from_roll", "is": True}]},
+             "then": [{"kind": "notify_la_of_removal", "actor": "school",
+                       "deadline": {"type": "by", "anchor": "removed_from_roll",
+                                    "after": {"calendar_days": 7}}}]},
+        ],
+    }
+    path = tmp_path / "borough.yaml"
+    path.write_text(yaml.safe_dump(pack, sort_keys=False), encoding="utf-8")
+    report = check_compliance(str(path), on=ON)
+    absence = _requirement(report, "absence_return_10_school_days_2024/1")
+    assert absence.status is Status.WEAKER
+    assert "higher threshold" in absence.pack_rules[0].detail
+    assert _requirement(report, "deletion_return_2024/1").status is Status.WEAKER
+    reviews = [f for f in report.findings if f.kind is FindingKind.REVIEW_OVERDUE]
+    assert any("2026-01-06" in f.title for f in reviews)
+    amb = [f for f in report.findings if f.kind is FindingKind.RECORDED_AMBIGUITY]
+    assert [f.pack_rules[0].rule_id for f in amb] == ["qq_deletion_return"]
+    assert amb[0].requirement_id == "deletion_return_2024/1"
+    assert not [f for f in report.findings if f.kind is FindingKind.SUPERSEDED_CITATION]
+
+
+def test_a_threshold_over_any_absence_cannot_be_compared_with_unauthorised_days(tmp_path):
+    data = _pack_data("kent")
+    rule = _rule(data, "school_referral_after_10_days")
+    rule["then"][0]["deadline"]["after"] = {"school_days": 15}
+    rule["when"]["all"] = [t for t in rule["when"]["all"] if t["fact"] != "absence.explained"]
+    shutil.copytree(ROOT / "policies" / "calendars", tmp_path / "calendars")
+    report = check_compliance(str(_write(tmp_path, data)), on=ON)
+    finding = _requirement(report, "absence_return_10_school_days_2024/1")
+    ref = next(r for r in finding.pack_rules if r.rule_id == "school_referral_after_10_days")
+    assert ref.status is Status.CANNOT_TELL
+    assert "not limited to unauthorised absence" in ref.detail
+
+
+def test_kent_records_its_10_day_ambiguity_and_overdue_review():
+    report = check_compliance("kent", on=ON)
+    amb = {f.pack_rules[0].rule_id: f for f in report.findings if f.kind is FindingKind.RECORDED_AMBIGUITY}
+    referral = amb["school_referral_after_10_days"]
+    assert "more than 10" in referral.title
+    assert referral.baseline_citation and "met" in referral.detail
+    reviews = [f for f in report.findings if f.kind is FindingKind.REVIEW_OVERDUE]
+    assert any("2017-08-31" in f.title for f in reviews)
+
+
+def test_every_finding_carries_its_citations():
+    for pack_id in shipped_policies():
+        report = check_compliance(pack_id, on=ON)
+        for f in report.findings:
+            if f.kind in (FindingKind.REQUIREMENT, FindingKind.PENDING_COMMENCEMENT):
+                assert f.baseline_citation, (pack_id, f.title)
+            for r in f.pack_rules:
+                assert r.rule_id and r.citation, (pack_id, f.title)
+
+
+# -- formats and CLI ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html", "json"])
+def test_every_format_renders(fmt):
+    report = check_compliance("kent", on=ON)
+    out = report.render(fmt)
+    assert "Kent County Council" in out
+    if fmt == "json":
+        data = json.loads(out)
+        assert data["pack"] == "kent" and data["on"] == ON.isoformat()
+        assert {f["kind"] for f in data["findings"]} >= {"requirement", "superseded_citation"}
+    if fmt == "html":
+        assert out.startswith("<!DOCTYPE html>") and "<script" not in out
+        assert "http://" not in out.split("<body>")[0] and "https://" not in out.split("<body>")[0]
+
+
+def test_html_escapes_pack_text(tmp_path):
+    data = _local(_pack_data("england"))
+    data["authority"]["name"] = "<script>alert(1)</script> & Co"
+    report = check_compliance(str(_write(tmp_path, data)), on=ON)
+    html = report.render("html")
+    assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_check_command(capsys):
+    assert main(["check", "kent", "--on", ON.isoformat(), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["pack"] == "kent"
+    assert main(["check", "nowhere", "--on", ON.isoformat()]) == 2
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html", "json"])
+def test_compare_command(capsys, fmt):
+    assert main(["compare", "kent", "england", "--on", ON.isoformat(), "--format", fmt]) == 0
+    out = capsys.readouterr().out
+    assert "Kent County Council" in out and "England" in out
+    assert "school_referral_after_10_days" in out
+
+
+def test_compare_rows_come_from_the_packs():
+    comp = compare_packs(["kent"], on=ON)
+    rows = dict(comp.rows)
+    assert any("by 10 school days after absence_started (absence day 11)" in x
+               for x in rows["Referral trigger (school to local authority)"][0])
+    assert any("close_case (la_cme_team): FORBIDDEN" in x for x in rows["Closure rule"][0])
+    assert any("2017-08-31 (passed)" in x for x in rows["Review dates"][0])
+    default = compare_packs(on=ON)
+    assert "kent" in [p for p, _ in default.packs]
+    assert "england" not in [p for p, _ in default.packs]
+
+
+# -- golden reports -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("pack_id", shipped_policies())
+def test_golden_report(pack_id):
+    path = GOLDEN / f"{pack_id}.compliance.md"
+    got = check_compliance(pack_id, on=ON).render("markdown")
+    if os.environ.get("CME_REGENERATE_GOLDEN"):
+        path.write_text(got, encoding="utf-8")
+    if not path.is_file():
+        pytest.skip(f"no golden report for {pack_id}: see this module's docstring to create one")
+    assert got == path.read_text(encoding="utf-8"), (
+        f"{path.name} differs: if the change is intended, regenerate it (see module docstring)"
+    )
+
+
+# -- HTML in a real browser ---------------------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run",
+]
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).is_file(), reason="no headless chromium at /usr/bin/chromium")
+@pytest.mark.parametrize("what", ["check", "compare"])
+def test_html_renders_in_headless_chromium(tmp_path, what):
+    if what == "check":
+        html = check_compliance("kent", on=ON).render("html")
+    else:
+        html = compare_packs(on=ON).render("html")
+    page = tmp_path / "report.html"
+    page.write_text(html, encoding="utf-8")
+    shot = tmp_path / "shot.png"
+    env = {**os.environ, "HOME": str(tmp_path)}
+    dom = subprocess.run(
+        [CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom",
+         page.as_uri()],
+        capture_output=True, text=True, timeout=120, env=env, check=False,
+    )
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    assert "</table>" in dom.stdout and "Kent County Council" in dom.stdout
+    pic = subprocess.run(
+        [CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile2'}",
+         f"--screenshot={shot}", "--window-size=1280,2000", page.as_uri()],
+        capture_output=True, text=True, timeout=120, env=env, check=False,
+    )
+    assert pic.returncode == 0, pic.stderr[-2000:]
+    assert shot.is_file() and shot.stat().st_size > 10_000
