@@ -6,6 +6,7 @@ Every problem in a file is collected and reported at once as ``file:line:col: pa
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -17,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError
 from ..calendar import SchoolCalendar, Term, TermYear
 from ..errors import PolicyError, Problem, UnknownAuthorityError
 from ..yaml_io import Document, read_yaml_file
-from .check import check_policy, did_you_mean
+from .check import check_policy, check_raw, check_rule_pairs, check_warnings, did_you_mean
 from .model import CONDITION_TAGS, Policy, Rule
 
 PACKAGE = "cme_policy.policies"
@@ -32,6 +33,7 @@ class PolicyPack:
     path: str
     parent: PolicyPack | None = None
     rules: tuple[Rule, ...] = field(default=())
+    _owners: dict[str, PolicyPack] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def id(self) -> str:
@@ -55,10 +57,10 @@ class PolicyPack:
 
     def rule_pack(self, rule_id: str) -> PolicyPack:
         """The pack (in the lineage) that defines the rule in force under this id."""
-        for pack in self.lineage():
-            if pack.policy.rule(rule_id) is not None:
-                return pack
-        raise KeyError(rule_id)
+        if not self._owners:
+            for pack in reversed(self.lineage()):  # nearest pack wins
+                self._owners.update((r.id, pack) for r in pack.policy.rules)
+        return self._owners[rule_id]
 
 
 # -- shipped packs ------------------------------------------------------------------------------
@@ -114,7 +116,9 @@ class _CalendarIn(BaseModel):
     years: list[_YearIn] = Field(default_factory=list)
 
 
-def term_years(raw: list[Any], doc: Document | None, base: tuple[str | int, ...]) -> tuple[list[TermYear], list[Problem]]:
+def term_years(
+    raw: list[Any], doc: Document | None, base: tuple[str | int, ...]
+) -> tuple[list[TermYear], list[Problem]]:
     """Turn validated year entries into TermYears, checking terms fall inside their year."""
     years: list[TermYear] = []
     problems: list[Problem] = []
@@ -127,7 +131,9 @@ def term_years(raw: list[Any], doc: Document | None, base: tuple[str | int, ...]
         terms = []
         for j, t in enumerate(y.terms):
             if not (lo <= t.start_on <= t.end_on <= hi):
-                problems.append(_at(doc, (*base, i, "terms", j), f"term must lie within {lo} to {hi}, start before end"))
+                problems.append(
+                    _at(doc, (*base, i, "terms", j), f"term must lie within {lo} to {hi}, start before end")
+                )
             terms.append(Term(t.start_on, t.end_on))
         years.append(TermYear(start, tuple(terms), tuple(y.closures), getattr(y, "source", "")))
     return years, problems
@@ -145,7 +151,9 @@ def _at(doc: Document | None, loc: tuple[str | int, ...], message: str) -> Probl
 def _load_calendar_file(path: str) -> SchoolCalendar:
     doc, problems = read_yaml_file(path)
     if doc.data is None or problems:
-        raise PolicyError(problems or [doc.problem((), "empty calendar file")], f"cannot load calendar {path}")
+        raise PolicyError(
+            problems or [doc.problem((), "empty calendar file")], f"cannot load calendar {path}"
+        )
     try:
         cal = _CalendarIn.model_validate(doc.data)
     except ValidationError as exc:
@@ -191,14 +199,19 @@ def _key_hint(exc: ValidationError, err: Any, loc: tuple[Any, ...]) -> str:
     from .model import Action, Authority, Citation, Deadline, Duration, FactTest, Interpretation, Source
 
     names: set[str] = set()
-    for model in (Policy, Rule, Action, Authority, Citation, Deadline, Duration, FactTest, Interpretation, Source):
+    models = (Policy, Rule, Action, Authority, Citation, Deadline, Duration, FactTest, Interpretation, Source)
+    for model in models:
         for name, f in model.model_fields.items():
             names.add(f.alias or name)
     return did_you_mean(str(loc[-1]), names)
 
 
 def parse_policy_file(path: str | Path) -> tuple[Policy | None, Document, list[Problem]]:
-    """Read and validate one pack file without resolving ``extends``: every problem found."""
+    """Read and validate one pack file without resolving ``extends``: every problem found.
+
+    When the pack as a whole does not validate, the rules that do are still checked (facts,
+    sources, ids), so one run reports everything; a value YAML already refused is reported once.
+    """
     doc, problems = read_yaml_file(path)
     if doc.data is None:
         return None, doc, problems or [doc.problem((), "the file is empty")]
@@ -207,9 +220,134 @@ def parse_policy_file(path: str | Path) -> tuple[Policy | None, Document, list[P
     try:
         policy = Policy.model_validate(doc.data)
     except ValidationError as exc:
-        return None, doc, [*problems, *_pydantic_problems(exc, doc)]
-    problems.extend(doc.problem(loc, msg) for loc, msg in check_policy(policy))
+        found = [*_pack_problems(exc, doc), *(doc.problem(loc, msg) for loc, msg in check_raw(doc.data))]
+        return None, doc, [*problems, *_not_already(found, problems)]
+    found = [doc.problem(loc, msg) for loc, msg in check_policy(policy)]
+    problems.extend(_not_already(found, problems))
     return policy, doc, problems
+
+
+#: What a value of each enum-typed key is called in messages.
+_ENUM_WORDS = {
+    "kind": "action kind", "actor": "actor", "completed_by": "history event",
+    "type": "deadline type", "pack_format": "pack format",
+}
+
+
+def _pack_problems(exc: ValidationError, doc: Document) -> list[Problem]:
+    """Pydantic's errors in an author's words: a short did-you-mean for a misspelt key or
+    enum value instead of the list of every allowed value; a missing key that a misspelt one
+    was meant to be is reported once, at the misspelling."""
+    out: list[Problem] = []
+    hinted: set[tuple[tuple[Any, ...], str]] = set()
+    errors = exc.errors(include_url=False)
+    for err in errors:
+        raw = tuple(err["loc"])
+        loc = tuple(p for p in raw if p not in CONDITION_TAGS)
+        if err["type"] == "extra_forbidden" and loc and isinstance(loc[-1], str):
+            names = _field_names_at(raw[:-1])
+            close = difflib.get_close_matches(loc[-1], sorted(names), n=1, cutoff=0.6)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            if close:
+                hinted.add((loc[:-1], close[0]))
+            allowed = f"; allowed here: {', '.join(sorted(names))}" if names and not close else ""
+            out.append(doc.problem(loc, f"unknown key {loc[-1]!r}{hint}{allowed}"))
+            continue
+        if err["type"] in ("enum", "literal_error") and isinstance(err.get("input"), str):
+            expected = _enum_values(err)
+            field = next((p for p in reversed(loc) if isinstance(p, str)), "value")
+            word = _ENUM_WORDS.get(field, field.replace("_", " "))
+            value = err["input"]
+            hint = did_you_mean(value, expected)
+            more = "" if hint else f"; expected one of {', '.join(expected)}" if len(expected) <= 8 else (
+                "; see the schema (cme-policy schema) for the full list"
+            )
+            out.append(doc.problem(loc, f"unknown {word} {value!r}{hint}{more}"))
+            continue
+        msg = err["msg"]
+        if msg.startswith("Value error, "):
+            msg = msg[len("Value error, "):]
+        if err["type"] == "condition" and isinstance(err.get("input"), dict):
+            for key in err["input"]:
+                close = difflib.get_close_matches(str(key), ["all", "any", "not", "fact"], n=1, cutoff=0.6)
+                if close:
+                    msg += f" (did you mean {close[0]!r} for {str(key)!r}?)"
+                    break
+        if err["type"].endswith(("_type", "_parsing")) and "input" in err:
+            msg += f" (got {_yaml_kind(err['input'])})"
+        out.append(doc.problem(loc, msg))
+    # A required key reported missing right where a misspelling of it was found: say it once.
+    missing = {
+        (tuple(p for p in e["loc"][:-1] if p not in CONDITION_TAGS), str(e["loc"][-1]))
+        for e in errors if e["type"] == "missing" and e["loc"]
+    }
+    drop = {doc.problem((*parent, name), "").path for parent, name in missing & hinted}
+    return [p for p in out if not (p.path in drop and p.message == "Field required")]
+
+
+def _yaml_kind(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, dt.date):
+        return "a date"
+    return type(value).__name__
+
+
+def _enum_values(err: Any) -> list[str]:
+    import re
+
+    expected = str((err.get("ctx") or {}).get("expected", ""))
+    return re.findall(r"'([^']*)'", expected)
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    import typing
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in typing.get_args(annotation) for m in _models_in(arg)]
+
+
+def _field_names_at(raw_loc: tuple[Any, ...]) -> set[str]:
+    """The keys allowed in the mapping at ``raw_loc`` (a pydantic error location)."""
+    from . import model as m
+
+    current: list[type[BaseModel]] = [Policy]
+    for part in raw_loc:
+        if isinstance(part, int):
+            continue
+        if part in CONDITION_TAGS:
+            current = [getattr(m, str(part))]
+            continue
+        nxt: list[type[BaseModel]] = []
+        for cls in current:
+            for name, f in cls.model_fields.items():
+                if part in (name, f.alias):
+                    nxt.extend(_models_in(f.annotation))
+        current = nxt
+        if not current:
+            return set()
+    return {f.alias or name for cls in current for name, f in cls.model_fields.items()}
+
+
+def _not_already(found: list[Problem], reported: list[Problem]) -> list[Problem]:
+    """Drop problems at (or inside) a value the YAML reader already refused: its value was
+    replaced by null, so a type error there would only repeat the first message."""
+    spots = {p.path for p in reported if p.path}
+    return [
+        p for p in found
+        if not any(p.path == s or p.path.startswith((s + ".", s + "[")) for s in spots)
+    ]
 
 
 def _resolve(name_or_path: str | Path) -> Path:
@@ -308,13 +446,71 @@ def _layer(parent: PolicyPack | None, policy: Policy, doc: Document | None = Non
     return (*merged, *own.values())
 
 
-def validate_file(path: str | Path) -> list[Problem]:
-    """Every problem in one pack file (errors and warnings), without raising."""
+def validate_file(path: str | Path, *, today: dt.date | None = None) -> list[Problem]:
+    """Every problem in one pack file, errors and warnings, without raising.
+
+    Errors: YAML, schema, facts, sources, ids, impossible conditions, contradictory and
+    overlapping rules, an unresolvable ``extends`` or calendar. Warnings (severity
+    ``"warning"``): sources and packs past their review date (as of ``today``), and rules that
+    no scenario in ``../scenarios/<pack id>.yaml`` exercises (skipped when there is no such
+    folder).
+    """
     policy, doc, problems = parse_policy_file(path)
     if policy is None or any(p.severity == "error" for p in problems):
-        return problems
+        return _in_file_order(problems)
     try:
-        _load_path_uncached(str(Path(path).resolve()), ())
+        pack = _load_path_uncached(str(Path(path).resolve()), ())
     except PolicyError as exc:
         problems.extend(p for p in exc.problems if p not in problems)
-    return problems
+    else:
+        problems.extend(doc.problem(loc, msg) for loc, msg in _layered_pairs(pack))
+    day = today or dt.date.today()
+    problems.extend(doc.problem(loc, msg, "warning") for loc, msg in check_warnings(policy, day))
+    problems.extend(_scenario_warnings(policy, doc, Path(path)))
+    return _in_file_order(problems)
+
+
+def _layered_pairs(pack: PolicyPack) -> list[tuple[tuple[str | int, ...], str]]:
+    """Contradictions and overlaps between this pack's rules and the ones it inherits (pairs
+    within this file are reported by :func:`parse_policy_file`)."""
+    if pack.parent is None:
+        return []
+    own = {r.id for r in pack.policy.rules}
+    inherited: list[tuple[int | str, Rule]] = [
+        (pack.rule_pack(r.id).id, r) for r in pack.rules if r.id not in own
+    ]
+    mine: list[tuple[int | str, Rule]] = list(enumerate(pack.policy.rules))
+    return list(check_rule_pairs([*inherited, *mine], against_inherited_only=True))
+
+
+def _in_file_order(problems: list[Problem]) -> list[Problem]:
+    """Errors first, then warnings, each in the order they appear in the file."""
+    return sorted(problems, key=lambda p: (p.severity != "error", p.line or 0, p.column or 0))
+
+
+def scenario_file_for(pack_path: Path, pack_id: str) -> Path | None:
+    """``../scenarios/<id>.yaml`` beside the pack's folder, or None if there is no such folder."""
+    folder = pack_path.resolve().parent.parent / "scenarios"
+    return folder / f"{pack_id}.yaml" if folder.is_dir() else None
+
+
+def _scenario_warnings(policy: Policy, doc: Document, path: Path) -> list[Problem]:
+    target = scenario_file_for(path, policy.id)
+    if target is None or not policy.rules:
+        return []
+    if not target.is_file():
+        return [doc.problem(("rules",), f"no scenario file {target.parent.name}/{target.name}: "
+                            f"none of the {len(policy.rules)} rules is tested", "warning")]
+    sdoc, sproblems = read_yaml_file(target)
+    if sproblems or not isinstance(sdoc.data, dict):
+        return [doc.problem((), f"cannot read the scenarios in {target.name}", "warning")]
+    scenarios = sdoc.data.get("scenarios")
+    tested = {
+        sc.get("rule") for sc in (scenarios if isinstance(scenarios, list) else [])
+        if isinstance(sc, dict)
+    }
+    return [
+        doc.problem(("rules", i, "id"), f"rule {r.id!r} has no scenario in "
+                    f"{target.parent.name}/{target.name} (add one with rule: {r.id})", "warning")
+        for i, r in enumerate(policy.rules) if r.id not in tested
+    ]
