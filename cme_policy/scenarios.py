@@ -202,8 +202,9 @@ def scenario_files(path: str | Path) -> list[Path]:
 
 
 def coverage(outcomes: list[Outcome], pack: PolicyPack) -> dict[str, set[str]]:
-    """For each rule of the pack, the purposes its scenarios cover."""
-    got: dict[str, set[str]] = {r.id: set() for r in pack.rules}
+    """For each rule the pack itself defines, the purposes its scenarios cover. A layer's
+    inherited rules are covered by its parent's scenarios, so they are not counted again."""
+    got: dict[str, set[str]] = {r.id: set() for r in pack.policy.rules}
     for o in outcomes:
         if o.rule in got and o.tests:
             got[o.rule].add(o.tests)
