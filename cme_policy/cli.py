@@ -82,8 +82,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
             print(str(p), file=sys.stderr)
         if any(p.severity == "error" for p in problems):
             worst = EXIT_INPUT
-        elif not problems:
-            print(f"{path}: ok")
+        else:
+            print(f"{path}: ok" + (f" ({len(problems)} warning(s))" if problems else ""))
     return worst
 
 
