@@ -68,6 +68,11 @@ class Timeline:
     notes: list[str] = field(default_factory=list)
 
 
+SVG_KEY = (
+    "Numbers are absence days (school days from the first day of absence). "
+    "Red: due dates; green: earliest permitted dates; blue: recorded events."
+)
+
 def _calendar(pack: PolicyPack, case: Case) -> SchoolCalendar:
     cal = pack.calendar
     if case.school.term_dates or case.school.closure_days:
@@ -298,7 +303,7 @@ def render_svg(tl: Timeline) -> str:
     rows_above = _place([(x_of(m.on), len(text_of(m)) * char) for m in above])
     rows_below = _place([(x_of(m.on), len(text_of(m)) * char) for m in below])
     label_ends = [x_of(m.on) + px / 2 + 4 + len(text_of(m)) * char for m in [*above, *below]]
-    width = max([width - 260 + 40, *label_ends, left + 110 * char]) + 20
+    width = max([width - 260 + 40, *label_ends, left + len(SVG_KEY) * char]) + 20
     n_above = max(rows_above, default=-1) + 1
     n_below = max(rows_below, default=-1) + 1
     top += n_above * 16
@@ -369,10 +374,6 @@ def render_svg(tl: Timeline) -> str:
         label = "assumed school day" if kind == ASSUMED else DAY_WORDS[kind]
         out.append(f'<text x="{x + 16:.1f}" y="{legend_y + 10:.1f}">{escape(label)}</text>')
         x += 16 + len(label) * char + 14
-    key = (
-        "Numbers are absence days (school days from the first day of absence). "
-        "Red: due dates; green: earliest permitted dates; blue: recorded events."
-    )
-    out.append(f'<text x="{left}" y="{legend_y + 28:.1f}" fill="#444">{escape(key)}</text>')
+    out.append(f'<text x="{left}" y="{legend_y + 28:.1f}" fill="#444">{escape(SVG_KEY)}</text>')
     out.append("</svg>")
     return "\n".join(out) + "\n"

@@ -145,7 +145,7 @@ th{background:#f3f3f3}
 .attention{background:#fcf8e3}
 .summary{font-size:1.05rem;font-weight:600}
 ul{margin:.2rem 0;padding-left:1.2rem}
-code{font-size:.85rem}
+code{font-size:.85rem;overflow-wrap:anywhere}td{overflow-wrap:anywhere}
 """.strip()
 
 
