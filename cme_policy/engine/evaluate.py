@@ -179,10 +179,14 @@ class _Run:
             out.append(item)
         return out
 
+    def _as_of(self, day: dt.date) -> _Run:
+        """The same case seen on an earlier day (history cut there, same calendar)."""
+        return _Run(self.pack, CaseView(self.view.case, day, self.view.calendar))
+
     def _applied_on(self, rule: Rule, day: dt.date) -> bool:
         """Did the rule apply on ``day``, judged on the case as it stood then? A forbidden
         action is breached only if it was taken while its rule applied."""
-        then = _Run(self.pack, CaseView(self.view.case, day, self.view.calendar))
+        then = self._as_of(day)
         if rule.when is not None and then.logic.eval(rule.when).value is False:
             return False
         return rule.until is None or then.logic.eval(rule.until).value is not True
@@ -193,14 +197,13 @@ class _Run:
         out = []
         for action in rule.then:
             if action.forbidden:
-                breaches = [d for d in self._completions(action, None) if self._applied_on(rule, d)]
-                if breaches:
-                    item = self._action(rule, action, Outcome(True, set(), []))
-                    if item is not None:
-                        out.append(item)
+                # _action keeps only what was taken while the rule applied: a breach, if any.
+                item = self._action(rule, action, Outcome(True, set(), []))
+                if item is not None and item.status is Status.BREACHED:
+                    out.append(item)
                 continue
             for when_done in sorted(set(self._completions(action, None))):
-                then = _Run(self.pack, CaseView(self.view.case, when_done, self.view.calendar))
+                then = self._as_of(when_done)
                 assert rule.when is not None
                 earlier = then.logic.eval(rule.when)
                 if earlier.value is not False:
@@ -224,26 +227,25 @@ class _Run:
         dated = compute(action.deadline, self.view) if action.deadline else Dated()
         if dated.pending and action.deadline and action.deadline.type is DeadlineType.BY:
             return None  # a "by" duty anchored on an event starts when the event is recorded
+        kind = action.deadline.type if action.deadline else None
         # A "not before" action counts whenever it was taken: taking it early is a breach.
-        is_nb = action.deadline is not None and action.deadline.type is DeadlineType.NOT_BEFORE
-        done = self._completions(action, None if is_nb else dated.anchor_on)
+        done = self._completions(action, None if kind is DeadlineType.NOT_BEFORE else dated.anchor_on)
         if action.forbidden:
             done = [d for d in done if self._applied_on(rule, d)]
         status, completed, late = self._status(action, dated, done)
-        needed = sorted(when.needed) if when.value is UNKNOWN else []
-        if when.value is UNKNOWN and status is not Status.DONE:
+        unknown = when.value is UNKNOWN
+        needed = sorted({*(when.needed if unknown else ()), *dated.needed})
+        if unknown and status is not Status.DONE:
             status = Status.NEEDS_INFORMATION
-        needed = sorted({*needed, *dated.needed})
         if dated.needed and status not in (Status.DONE, Status.NEEDS_INFORMATION, Status.FORBIDDEN):
             status = Status.NEEDS_INFORMATION
-        is_by = action.deadline is not None and action.deadline.type is DeadlineType.BY
         return ActionOut(
             kind=action.kind,
             actor=action.actor,
             route=action.route,
-            deadline_type=action.deadline.type if action.deadline else None,
-            due_on=self._due(action, dated, done) if is_by else None,
-            not_before=dated.date if action.deadline and not is_by else None,
+            deadline_type=kind,
+            due_on=self._due(action, dated, done) if kind is DeadlineType.BY else None,
+            not_before=dated.date if kind is DeadlineType.NOT_BEFORE else None,
             status=status,
             rule_id=rule.id,
             pack=self.pack.rule_pack(rule.id).id,
