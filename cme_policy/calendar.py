@@ -30,8 +30,8 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache
 
 import holidays
@@ -120,10 +120,18 @@ def _check_span(day: dt.date, what: str = "date") -> None:
 class SchoolCalendar:
     """School days for one authority (or one school), over bank holidays and known term years."""
 
-    def __init__(self, name: str, years: Iterable[TermYear] = (), source: str = "") -> None:
+    def __init__(
+        self,
+        name: str,
+        years: Iterable[TermYear] = (),
+        source: str = "",
+        closures: Iterable[dt.date] = (),
+    ) -> None:
         self.name = name
         self.source = source
         self.years: dict[int, TermYear] = {y.start_year: y for y in years}
+        # Closure days a school supplies with a case; they apply in known and unknown years.
+        self._extra_closures: frozenset[dt.date] = frozenset(closures)
         self._school: tuple[int, ...] | None = None
         self._known: tuple[int, ...] | None = None
 
@@ -131,29 +139,17 @@ class SchoolCalendar:
 
     def overlaid(self, years: Iterable[TermYear], closures: Iterable[dt.date]) -> SchoolCalendar:
         """A copy where a school's own term years replace the authority's, plus closure days."""
-        merged = dict(self.years)
-        for y in years:
-            merged[y.start_year] = y
-        extra = sorted(set(closures))
-        if extra:
-            by_year: dict[int, list[dt.date]] = {}
-            for d in extra:
-                by_year.setdefault(academic_year_of(d), []).append(d)
-            for start, days in by_year.items():
-                if start in merged:
-                    y = merged[start]
-                    merged[start] = TermYear(
-                        y.start_year, y.terms, tuple(sorted({*y.closures, *days})), y.source
-                    )
-        cal = SchoolCalendar(f"{self.name} + school calendar", merged.values(), self.source)
-        cal._extra_closures = tuple(extra)  # closures in unknown years still count
-        return cal
-
-    _extra_closures: tuple[dt.date, ...] = ()
+        merged = {**self.years, **{y.start_year: y for y in years}}
+        return SchoolCalendar(
+            f"{self.name} + school calendar",
+            merged.values(),
+            self.source,
+            {*self._extra_closures, *closures},
+        )
 
     def _build(self) -> None:
         hols = bank_holidays()
-        extra = set(self._extra_closures)
+        extra = self._extra_closures
         school: list[int] = []
         known: list[int] = []  # ordinals of school days in years with known terms
         day = FIRST_DATE
@@ -298,16 +294,3 @@ def _working_days() -> tuple[int, ...]:
             out.append(day.toordinal())
         day += dt.timedelta(days=1)
     return tuple(out)
-
-
-@dataclass
-class CalendarSpec:
-    """Parsed calendar data (from a YAML file or a case), before it becomes a calendar."""
-
-    name: str
-    years: list[TermYear] = field(default_factory=list)
-    source: str = ""
-
-
-def term_years_from(raw: Sequence[TermYear]) -> list[TermYear]:
-    return sorted(raw, key=lambda y: y.start_year)
