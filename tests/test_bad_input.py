@@ -147,3 +147,10 @@ def test_a_pack_that_is_not_yaml_text(tmp_path):
     path.write_bytes(b"\xff\xfe\x00binary")
     with pytest.raises(PolicyError, match="UTF-8"):
         load_policy(str(path))
+
+
+def test_an_edited_pack_is_reloaded_not_served_from_cache(tmp_path):
+    path = _pack(tmp_path, MINIMAL)
+    assert load_policy(str(path)).rules[0].title == "Refer"
+    path.write_text(MINIMAL.replace("title: Refer", "title: Refer the child"), encoding="utf-8")
+    assert load_policy(str(path)).rules[0].title == "Refer the child"

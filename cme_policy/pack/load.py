@@ -147,8 +147,18 @@ def _at(doc: Document | None, loc: tuple[str | int, ...], message: str) -> Probl
     return doc.problem(loc, message)
 
 
-@cache
+def _stamp(path: str) -> tuple[int, int]:
+    """Modification time and size: a cached pack or calendar is reloaded once its file changes."""
+    st = Path(path).stat()
+    return st.st_mtime_ns, st.st_size
+
+
 def _load_calendar_file(path: str) -> SchoolCalendar:
+    return _load_calendar_cached(path, _stamp(path))
+
+
+@cache
+def _load_calendar_cached(path: str, _stamp: tuple[int, int]) -> SchoolCalendar:
     doc, problems = read_yaml_file(path)
     if doc.data is None or problems:
         raise PolicyError(
@@ -188,7 +198,7 @@ def _pydantic_problems(exc: ValidationError, doc: Document) -> list[Problem]:
         loc = tuple(p for p in err["loc"] if p not in CONDITION_TAGS)
         msg = err["msg"]
         if msg.startswith("Value error, "):
-            msg = msg[len("Value error, "):]
+            msg = msg[len("Value error, ") :]
         if err["type"] == "extra_forbidden" and loc and isinstance(loc[-1], str):
             msg = f"unknown key {loc[-1]!r}" + _key_hint(exc, err, loc)
         out.append(doc.problem(loc, msg))
@@ -229,8 +239,11 @@ def parse_policy_file(path: str | Path) -> tuple[Policy | None, Document, list[P
 
 #: What a value of each enum-typed key is called in messages.
 _ENUM_WORDS = {
-    "kind": "action kind", "actor": "actor", "completed_by": "history event",
-    "type": "deadline type", "pack_format": "pack format",
+    "kind": "action kind",
+    "actor": "actor",
+    "completed_by": "history event",
+    "type": "deadline type",
+    "pack_format": "pack format",
 }
 
 
@@ -259,14 +272,18 @@ def _pack_problems(exc: ValidationError, doc: Document) -> list[Problem]:
             word = _ENUM_WORDS.get(field, field.replace("_", " "))
             value = err["input"]
             hint = did_you_mean(value, expected)
-            more = "" if hint else f"; expected one of {', '.join(expected)}" if len(expected) <= 8 else (
-                "; see the schema (cme-policy schema) for the full list"
+            more = (
+                ""
+                if hint
+                else f"; expected one of {', '.join(expected)}"
+                if len(expected) <= 8
+                else ("; see the schema (cme-policy schema) for the full list")
             )
             out.append(doc.problem(loc, f"unknown {word} {value!r}{hint}{more}"))
             continue
         msg = err["msg"]
         if msg.startswith("Value error, "):
-            msg = msg[len("Value error, "):]
+            msg = msg[len("Value error, ") :]
         if err["type"] == "condition" and isinstance(err.get("input"), dict):
             for key in err["input"]:
                 close = difflib.get_close_matches(str(key), ["all", "any", "not", "fact"], n=1, cutoff=0.6)
@@ -279,7 +296,8 @@ def _pack_problems(exc: ValidationError, doc: Document) -> list[Problem]:
     # A required key reported missing right where a misspelling of it was found: say it once.
     missing = {
         (tuple(p for p in e["loc"][:-1] if p not in CONDITION_TAGS), str(e["loc"][-1]))
-        for e in errors if e["type"] == "missing" and e["loc"]
+        for e in errors
+        if e["type"] == "missing" and e["loc"]
     }
     drop = {doc.problem((*parent, name), "").path for parent, name in missing & hinted}
     return [p for p in out if not (p.path in drop and p.message == "Field required")]
@@ -344,10 +362,7 @@ def _not_already(found: list[Problem], reported: list[Problem]) -> list[Problem]
     """Drop problems at (or inside) a value the YAML reader already refused: its value was
     replaced by null, so a type error there would only repeat the first message."""
     spots = {p.path for p in reported if p.path}
-    return [
-        p for p in found
-        if not any(p.path == s or p.path.startswith((s + ".", s + "[")) for s in spots)
-    ]
+    return [p for p in found if not any(p.path == s or p.path.startswith((s + ".", s + "[")) for s in spots)]
 
 
 def _resolve(name_or_path: str | Path) -> Path:
@@ -360,8 +375,12 @@ def _resolve(name_or_path: str | Path) -> Path:
         return p
     if isinstance(name_or_path, str) and "/" not in text and not text.endswith((".yaml", ".yml")):
         raise UnknownAuthorityError(
-            [Problem("policy", f"unknown authority {text!r}{did_you_mean(text, shipped)}; "
-                     f"shipped: {', '.join(shipped)}")],
+            [
+                Problem(
+                    "policy",
+                    f"unknown authority {text!r}{did_you_mean(text, shipped)}; shipped: {', '.join(shipped)}",
+                )
+            ],
             "unknown authority",
         )
     raise UnknownAuthorityError([Problem("policy", f"no such pack file: {text}")], "unknown pack")
@@ -380,14 +399,14 @@ def load_policy(name_or_path: str | Path | PolicyPack, *, _seen: tuple[str, ...]
 
 
 @cache
-def _load_path_cached(path: str) -> PolicyPack:
+def _load_path_cached(path: str, _stamp: tuple[int, int]) -> PolicyPack:
     return _load_path_uncached(path, ())
 
 
 def _load_path(path: str, seen: tuple[str, ...]) -> PolicyPack:
     if seen:
         return _load_path_uncached(path, seen)
-    return _load_path_cached(path)
+    return _load_path_cached(path, _stamp(path))
 
 
 def _load_path_uncached(path: str, seen: tuple[str, ...]) -> PolicyPack:
@@ -438,9 +457,7 @@ def _layer(parent: PolicyPack | None, policy: Policy, doc: Document | None = Non
 
         problems = check_layer(parent, policy, doc)
         if problems:
-            raise PolicyError(
-                problems, f"cannot load policy pack {doc.file}: it loosens the pack it extends"
-            )
+            raise PolicyError(problems, f"cannot load policy pack {doc.file}: it loosens the pack it extends")
     own = {r.id: r for r in policy.rules}
     merged = [own.pop(r.id, r) for r in parent.rules]
     return (*merged, *own.values())
@@ -499,18 +516,28 @@ def _scenario_warnings(policy: Policy, doc: Document, path: Path) -> list[Proble
     if target is None or not policy.rules:
         return []
     if not target.is_file():
-        return [doc.problem(("rules",), f"no scenario file {target.parent.name}/{target.name}: "
-                            f"none of the {len(policy.rules)} rules is tested", "warning")]
+        return [
+            doc.problem(
+                ("rules",),
+                f"no scenario file {target.parent.name}/{target.name}: "
+                f"none of the {len(policy.rules)} rules is tested",
+                "warning",
+            )
+        ]
     sdoc, sproblems = read_yaml_file(target)
     if sproblems or not isinstance(sdoc.data, dict):
         return [doc.problem((), f"cannot read the scenarios in {target.name}", "warning")]
     scenarios = sdoc.data.get("scenarios")
     tested = {
-        sc.get("rule") for sc in (scenarios if isinstance(scenarios, list) else [])
-        if isinstance(sc, dict)
+        sc.get("rule") for sc in (scenarios if isinstance(scenarios, list) else []) if isinstance(sc, dict)
     }
     return [
-        doc.problem(("rules", i, "id"), f"rule {r.id!r} has no scenario in "
-                    f"{target.parent.name}/{target.name} (add one with rule: {r.id})", "warning")
-        for i, r in enumerate(policy.rules) if r.id not in tested
+        doc.problem(
+            ("rules", i, "id"),
+            f"rule {r.id!r} has no scenario in "
+            f"{target.parent.name}/{target.name} (add one with rule: {r.id})",
+            "warning",
+        )
+        for i, r in enumerate(policy.rules)
+        if r.id not in tested
     ]
