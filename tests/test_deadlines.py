@@ -136,3 +136,16 @@ def test_a_pack_not_yet_in_force_requires_nothing(kent_case):
     )
     assert early.actions == []
     assert any("not in force" in w for w in early.warnings)
+
+
+def test_a_permission_anchored_on_an_unknown_event_asks_for_the_history(tmp_path):
+    pack = _load(
+        tmp_path,
+        kind="remove_from_roll",
+        type="not_before",
+        anchor="off_roll_advice_given",
+        after="{same_day: true}",
+    )
+    got, result = _action(pack, {**CASE, "history": None}, "2025-03-03")
+    assert got.status == Status.NEEDS_INFORMATION and got.not_before is None
+    assert got.facts_needed == ["history"] and "history" in result.facts_needed

@@ -71,7 +71,8 @@ def compute(deadline: Deadline, view: CaseView, start: dt.date | None = None) ->
     after = deadline.after
     anchor: Any = start if start is not None else anchor_date(view, deadline.anchor)
     if anchor is UNKNOWN:
-        if after.immediately or after.same_day:
+        # "Immediately" with no recorded date is due now; a permission is never guessed.
+        if (after.immediately or after.same_day) and deadline.type is DeadlineType.BY:
             return Dated(
                 urgent_undated=True,
                 explanation=f"{after.describe()}: no date is recorded for {anchor_words(deadline.anchor)}, "
