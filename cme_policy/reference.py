@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .facts import ANCHORS, FACTS
-from .pack.load import PolicyPack, load_policy
+from .pack.load import PolicyPack, load_policy, shipped_policies
 from .pack.model import Deadline
 from .vocabulary import (
     ACTION_DESCRIPTIONS,
@@ -142,7 +142,8 @@ def _cells(pack: PolicyPack) -> list[str]:
 
 def comparison_table() -> str:
     """The four authorities side by side, read from their packs (cf. ``cme-policy compare``)."""
-    packs = [load_policy(p) for p in ("kent", "derbyshire", "havering", "manchester")]
+    shipped = [load_policy(p) for p in shipped_policies()]
+    packs = [p for p in shipped if p.policy.authority.kind == "local_authority"]
     head = ["", *(f"{p.policy.authority.name}" for p in packs)]
     rows = [
         "CME referral",
