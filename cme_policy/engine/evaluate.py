@@ -197,6 +197,8 @@ class _Run:
         out = []
         for action in rule.then:
             if action.forbidden:
+                if not self._completions(action, None):
+                    continue  # never taken: nothing to report once the rule stops applying
                 # _action keeps only what was taken while the rule applied: a breach, if any.
                 item = self._action(rule, action, Outcome(True, set(), []))
                 if item is not None and item.status is Status.BREACHED:
