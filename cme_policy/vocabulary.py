@@ -387,3 +387,27 @@ class SchoolType(StrEnum):
 class DeadlineType(StrEnum):
     BY = "by"  # the action is due on or before the date
     NOT_BEFORE = "not_before"  # the action is permitted from the date (never earlier)
+
+
+class Permission(StrEnum):
+    """What a "not before" action says about taking that action.
+
+    An action such as removal from roll is permitted only when one *ground* for it is met in
+    full (its rule applies and every "not before" gate its rule gives that action has passed)
+    and every *restriction* on it that applies is met; any applicable prohibition wins.
+    """
+
+    GROUND = "ground"  # a lawful basis for the action; the rule's gates for it are its conditions
+    RESTRICTION = "restriction"  # a further condition on the action, whatever its ground
+
+
+#: Actions whose grounds the law lists exhaustively: only a national pack may give a ground for
+#: them; a local or school pack can only restrict them.
+STATUTORY_GROUNDS: dict[ActionKind, str] = {
+    ActionKind.REMOVE_FROM_ROLL: (
+        "the School Attendance (Pupil Registration) (England) Regulations 2024, reg 9(1) (a name "
+        "is deleted when, and only when, a ground applies), and before 19 Aug 2024 the 2006 "
+        "Regulations, reg 8(1)"
+    ),
+    ActionKind.SERVE_SCHOOL_ATTENDANCE_ORDER: "the Education Act 1996, s437(3)",
+}

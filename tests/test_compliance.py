@@ -48,6 +48,11 @@ def _local(data: dict[str, Any]) -> dict[str, Any]:
     """The national pack re-badged as a local authority's, to mutate one thing at a time."""
     data = dict(data)
     data["authority"] = {"id": "mutant", "name": "Mutant Borough Council", "kind": "local_authority"}
+    # A local pack cannot give a statutory ground (removal, attendance orders): only restrict.
+    data["rules"] = [
+        {**r, "then": [{**a, "permission": "restriction"} if a.get("permission") else a for a in r["then"]]}
+        for r in data["rules"]
+    ]
     return data
 
 

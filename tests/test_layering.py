@@ -49,6 +49,7 @@ rules:
     then:
       - kind: remove_from_roll
         actor: school
+        permission: restriction
         deadline: {type: not_before, anchor: absence_started, after: {school_days: 20}}
   - id: never_close_untraced
     title: Never close an untraced case
@@ -183,6 +184,7 @@ def test_later_not_before_more_actions_and_new_earlier_rules_are_tightening(tmp_
           then:
             - kind: remove_from_roll
               actor: school
+              permission: restriction
               deadline: {type: not_before, anchor: absence_started, after: {school_days: 30}}
             - kind: inform_ewo
               actor: school
@@ -252,6 +254,7 @@ LOOSENINGS = {
           then:
             - kind: remove_from_roll
               actor: school
+              permission: restriction
               deadline: {type: not_before, anchor: absence_started, after: {school_days: 15}}
     """, "off_roll_not_before_day_21", "off_roll_not_before_day_21",
         "earlier than the parent's 20 school days", "school_days: 15"),
@@ -651,9 +654,11 @@ def test_actions_of_the_same_kind_are_paired_by_their_deadlines(tmp_path):
             then:
               - kind: remove_from_roll
                 actor: school
+                permission: restriction
                 deadline: {type: not_before, anchor: absence_started, after: {school_days: 20}}
               - kind: remove_from_roll
                 actor: school
+                permission: restriction
                 deadline: {type: not_before, anchor: joint_enquiries_completed, after: {same_day: true}}
     """)
     path = _write(tmp_path, "school.yaml", LAYER_HEAD + textwrap.dedent("""
@@ -664,9 +669,11 @@ def test_actions_of_the_same_kind_are_paired_by_their_deadlines(tmp_path):
             then:
               - kind: remove_from_roll
                 actor: school
+                permission: restriction
                 deadline: {type: not_before, anchor: joint_enquiries_completed, after: {same_day: true}}
               - kind: remove_from_roll
                 actor: school
+                permission: restriction
                 deadline: {type: not_before, anchor: absence_started, after: {school_days: 25}}
     """))
     pack = load_policy(str(path))
@@ -711,6 +718,7 @@ def test_randal_cremers_off_roll_wording_would_be_refused_on_its_parent(tmp_path
             then:
               - kind: remove_from_roll
                 actor: school
+                permission: restriction
                 deadline: {{type: not_before, anchor: absence_started, after: {{school_days: 20}}}}
     """)
     text = str(_refused(path))

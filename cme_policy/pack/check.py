@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from enum import Enum
 
 from ..facts import ANCHORS, FACTS, TRACING_EVENTS, FactType
-from ..vocabulary import DeadlineType
+from ..vocabulary import STATUTORY_GROUNDS, DeadlineType, Permission
 from .model import Action, AllOf, AnyOf, Condition, Deadline, FactTest, NotOf, Policy, Rule
 
 Finding = tuple[tuple[str | int, ...], str]
@@ -44,6 +44,8 @@ def check_policy(policy: Policy) -> Iterator[Finding]:
     for i, rule in enumerate(policy.rules):
         yield from check_rule(rule, ("rules", i), source_ids)
     yield from check_rule_pairs(list(enumerate(policy.rules)))  # type: ignore[arg-type]
+    if policy.authority.kind != "national":
+        yield from _local_grounds(policy)
     for i, item in enumerate(policy.not_encoded):
         if item.source not in source_ids:
             yield ("not_encoded", i, "source"), (
@@ -73,6 +75,14 @@ def check_rule(rule: Rule, base: tuple[str | int, ...], source_ids: list[str]) -
         aloc = (*base, "then", j)
         if action.forbidden and (action.deadline or action.repeat):
             yield aloc, "a forbidden action takes no deadline or repeat"
+        not_before = action.deadline is not None and action.deadline.type is DeadlineType.NOT_BEFORE
+        if not_before and action.permission is None:
+            yield (*aloc, "permission"), (
+                "say what this 'not before' date is: 'permission: ground' (a lawful basis for the "
+                "action) or 'permission: restriction' (a further condition on it)"
+            )
+        if action.permission is not None and not not_before:
+            yield (*aloc, "permission"), "only a 'not before' action is a ground or a restriction"
         if action.repeat is not None and (
             action.deadline is None or action.deadline.type != DeadlineType.BY
         ):
@@ -82,6 +92,17 @@ def check_rule(rule: Rule, base: tuple[str | int, ...], source_ids: list[str]) -
                 f"unknown anchor {action.deadline.anchor!r}"
                 + did_you_mean(action.deadline.anchor, ANCHORS)
             )
+
+
+def _local_grounds(policy: Policy) -> Iterator[Finding]:
+    """A local or school pack cannot add a ground the law does not give (it may restrict)."""
+    for i, rule in enumerate(policy.rules):
+        for j, action in enumerate(rule.then):
+            if action.permission is Permission.GROUND and action.kind in STATUTORY_GROUNDS:
+                yield ("rules", i, "then", j, "permission"), (
+                    f"a local pack cannot give a ground for {action.kind.value}: the grounds are "
+                    f"set by {STATUTORY_GROUNDS[action.kind]}; use 'permission: restriction'"
+                )
 
 
 def _duplicates(ids: list[str], field: str, what: str) -> Iterator[Finding]:

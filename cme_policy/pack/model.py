@@ -23,7 +23,7 @@ from pydantic import (
     model_validator,
 )
 
-from ..vocabulary import ActionKind, Actor, DeadlineType, EventKind
+from ..vocabulary import ActionKind, Actor, DeadlineType, EventKind, Permission
 
 _CONFIG = ConfigDict(extra="forbid", frozen=True)
 
@@ -130,6 +130,12 @@ class Action(BaseModel):
     deadline: Deadline | None = None
     repeat: Duration | None = Field(
         None, description="Recurring: each time it is done, the next is due this long after."
+    )
+    permission: Permission | None = Field(
+        None,
+        description="For a 'not before' action: 'ground' (a lawful basis for taking it; all of "
+        "the rule's gates for this action must pass) or 'restriction' (a further condition on "
+        "taking it, whatever the ground).",
     )
     forbidden: StrictBool = Field(
         False, description="The rule forbids this action while its condition holds."
