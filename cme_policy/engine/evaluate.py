@@ -19,18 +19,15 @@ from .logic import Evaluator, Outcome
 
 
 def parse_on(on: dt.date | str) -> dt.date:
-    """The evaluation date from a date or an ISO ``YYYY-MM-DD`` string."""
-    if isinstance(on, dt.datetime):
-        return on.date()
-    if isinstance(on, dt.date):
-        return on
-    if isinstance(on, str):
-        try:
-            if len(on) == 10:
-                return dt.date.fromisoformat(on)
-        except ValueError:
-            pass
-    raise EvaluationDateError([Problem("on", "expected a real date written YYYY-MM-DD")], "bad date")
+    """The evaluation date: strict ``YYYY-MM-DD`` or a date, in range (:mod:`cme_policy.dates`)."""
+    from ..dates import parse_date
+
+    if on is None:
+        raise EvaluationDateError([Problem("on", "missing: give the evaluation date, YYYY-MM-DD")], "no date")
+    try:
+        return parse_date(on)
+    except ValueError as exc:
+        raise EvaluationDateError([Problem("on", str(exc))], "bad date") from None
 
 
 def evaluate(
