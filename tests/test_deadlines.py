@@ -103,12 +103,14 @@ def test_a_school_calendar_supplied_with_the_case_replaces_the_authoritys(tmp_pa
 
 
 def test_unknown_term_dates_make_by_dates_early_and_say_so(tmp_path):
-    case = {**CASE, "absence": {"first_day_on": "2026-10-12"}}
-    got, result = _action(_load(tmp_path), case, "2026-10-13")
-    # 2026/27 Kent terms are not known: every weekday counts, so day 11 is Mon 26 Oct 2026.
-    assert got.due_on == dt.date(2026, 10, 26)
-    assert any("2026/27" in c and "may be early" in c for c in got.caveats)
-    assert any("2026/27" in w for w in result.warnings)
+    # Kent's shipped term dates end with 2026/27, so 2027/28 is unknown and every weekday that
+    # is not a bank holiday counts: day 1 Mon 11 Oct 2027, days 2-5 Tue 12 - Fri 15, days 6-10
+    # Mon 18 - Fri 22, day 11 Mon 25 Oct 2027 (no half term is known to skip).
+    case = {**CASE, "absence": {"first_day_on": "2027-10-11"}}
+    got, result = _action(_load(tmp_path), case, "2027-10-12")
+    assert got.due_on == dt.date(2027, 10, 25)
+    assert any("2027/28" in c and "may be early" in c for c in got.caveats)
+    assert any("2027/28" in w for w in result.warnings)
 
 
 def test_unknown_term_dates_withhold_a_not_before_date(tmp_path):
@@ -116,11 +118,11 @@ def test_unknown_term_dates_withhold_a_not_before_date(tmp_path):
     known, _ = _action(pack, CASE, "2025-03-03")
     assert known.not_before == dt.date(2025, 3, 17)  # absence day 21, after half term
     assert known.status == Status.NOT_YET_PERMITTED
-    late = {**CASE, "absence": {"first_day_on": "2026-10-12"}}
-    got, result = _action(pack, late, "2026-12-01")
+    late = {**CASE, "absence": {"first_day_on": "2027-10-11"}}  # 2027/28: Kent terms not known
+    got, result = _action(pack, late, "2027-12-01")
     assert got.not_before is None and got.status == Status.NEEDS_INFORMATION
-    assert "term dates for 2026/27" in got.facts_needed
-    assert "term dates for 2026/27" in result.facts_needed
+    assert "term dates for 2027/28" in got.facts_needed
+    assert "term dates for 2027/28" in result.facts_needed
 
 
 def test_rules_follow_their_effective_dates(tmp_path):
