@@ -23,7 +23,10 @@ How days are counted (the one place this is written down; README "Counting days"
   assumed days and says which term dates it needs. Counts of elapsed school days carry a low
   and a high figure for the same reason.
 
-Dates are stored as ordinals in sorted tuples, so counting and adding are bisections: O(log n).
+School days are kept per academic year, as sorted ordinals built the first time a year is
+asked about, so counting and adding are bisections within the few years a deadline spans. A
+calendar overlaid with a school's own years (or closure days) builds only those years and
+shares every other year with the calendar beneath it.
 """
 
 from __future__ import annotations
@@ -130,48 +133,73 @@ class SchoolCalendar:
         self.name = name
         self.source = source
         self.years: dict[int, TermYear] = {y.start_year: y for y in years}
-        # Closure days a school supplies with a case; they apply in known and unknown years.
+        # Closure days that apply whatever the term dates (a school's INSET days supplied with a
+        # case, or a closures-only file); they apply in known and unknown years alike.
         self._extra_closures: frozenset[dt.date] = frozenset(closures)
-        self._school: tuple[int, ...] | None = None
-        self._known: tuple[int, ...] | None = None
+        # An overlay keeps the calendar beneath it and the parts it adds (see `overlaid`).
+        self._base: SchoolCalendar | None = None
+        self._own_years: frozenset[int] = frozenset(self.years)
+        self._own_closures: dict[int, frozenset[int]] = _by_year(self._extra_closures)
+        self._cache: dict[int, tuple[int, ...]] = {}
 
     # -- construction -------------------------------------------------------------------------
 
-    def overlaid(self, years: Iterable[TermYear], closures: Iterable[dt.date]) -> SchoolCalendar:
-        """A copy where a school's own term years replace the authority's, plus closure days."""
-        merged = {**self.years, **{y.start_year: y for y in years}}
-        return SchoolCalendar(
-            f"{self.name} + school calendar",
-            merged.values(),
-            self.source,
-            {*self._extra_closures, *closures},
-        )
+    def overlaid(
+        self, years: Iterable[TermYear], closures: Iterable[dt.date], name: str | None = None
+    ) -> SchoolCalendar:
+        """A copy where the given term years replace this calendar's, plus closure days.
 
-    def _build(self) -> None:
+        The cost is in what is added: only the replaced years (and the years holding an added
+        closure day) are ever rebuilt; every other year is shared with this calendar.
+        """
+        added = {y.start_year: y for y in years}
+        extra = frozenset(closures)
+        if not added and not (extra - self._extra_closures):
+            return self
+        out = SchoolCalendar.__new__(SchoolCalendar)
+        out.name = name or f"{self.name} + school calendar"
+        out.source = self.source
+        out.years = {**self.years, **added}
+        out._extra_closures = self._extra_closures | extra
+        out._base = self
+        out._own_years = frozenset(added)
+        out._own_closures = _by_year(extra - self._extra_closures)
+        out._cache = {}
+        return out
+
+    def overlay(self, other: SchoolCalendar) -> SchoolCalendar:
+        """This calendar with ``other``'s term years replacing its own and ``other``'s closure
+        days added: how a school's (or an updated authority) calendar is supplied once."""
+        return self.overlaid(other.years.values(), other._extra_closures, f"{self.name} + {other.name}")
+
+    def _year(self, start_year: int) -> tuple[int, ...]:
+        """Ordinals of the school days in one academic year (assumed ones where terms are unknown)."""
+        got = self._cache.get(start_year)
+        if got is None:
+            got = self._cache[start_year] = self._build_year(start_year)
+        return got
+
+    def _build_year(self, start_year: int) -> tuple[int, ...]:
+        base = self._base
+        if base is not None and start_year not in self._own_years:
+            days = base._year(start_year)
+            shut = self._own_closures.get(start_year)
+            return tuple(d for d in days if d not in shut) if shut else days
+        year = self.years.get(start_year)
+        shut = {d.toordinal() for d in self._extra_closures}
+        if year is None:
+            days = _weekdays_of_year(start_year)
+            return tuple(d for d in days if d not in shut) if shut else days
         hols = bank_holidays()
-        extra = self._extra_closures
-        school: list[int] = []
-        known: list[int] = []  # ordinals of school days in years with known terms
-        day = FIRST_DATE
-        one = dt.timedelta(days=1)
-        while day <= LAST_DATE:
-            if day.weekday() < 5 and day not in hols and day not in extra:
-                year = self.years.get(academic_year_of(day))
-                if year is None:
-                    school.append(day.toordinal())
-                elif day not in year.closures and any(t.start_on <= day <= t.end_on for t in year.terms):
-                    school.append(day.toordinal())
-                    known.append(day.toordinal())
-            day += one
-        self._school = tuple(school)
-        self._known = tuple(known)
-
-    @property
-    def _days(self) -> tuple[int, ...]:
-        if self._school is None:
-            self._build()
-        assert self._school is not None
-        return self._school
+        shut.update(d.toordinal() for d in year.closures)
+        found: set[int] = set()
+        lo, hi = dt.date(start_year, 9, 1).toordinal(), dt.date(start_year + 1, 8, 31).toordinal()
+        for term in year.terms:  # a term is counted only inside its own academic year
+            for n in range(max(lo, term.start_on.toordinal()), min(hi, term.end_on.toordinal()) + 1):
+                day = dt.date.fromordinal(n)
+                if day.weekday() < 5 and day not in hols and n not in shut:
+                    found.add(n)
+        return tuple(sorted(found))
 
     # -- queries ------------------------------------------------------------------------------
 
@@ -179,9 +207,20 @@ class SchoolCalendar:
         """Are the term dates known for the academic year containing ``day``?"""
         return academic_year_of(day) in self.years
 
+    def known_years(self) -> tuple[int, ...]:
+        """The academic years (by the calendar year they start in) whose term dates are known."""
+        return tuple(sorted(self.years))
+
+    def missing_years(self, first: dt.date, last: dt.date) -> tuple[str, ...]:
+        """Labels (``"2026/27"``) of the academic years from ``first`` to ``last`` whose term
+        dates are not known: school days there are assumed (see the module docstring)."""
+        if last < first:
+            first, last = last, first
+        return self._assumed_years(first, last)
+
     def is_school_day(self, day: dt.date) -> bool:
         _check_span(day)
-        days = self._days
+        days = self._year(academic_year_of(day))
         i = bisect.bisect_left(days, day.toordinal())
         return i < len(days) and days[i] == day.toordinal()
 
@@ -190,11 +229,18 @@ class SchoolCalendar:
         if n < 1:
             raise ValueError("n must be at least 1")
         _check_span(anchor, "anchor")
-        days = self._days
-        i = bisect.bisect_right(days, anchor.toordinal()) + n - 1
-        if i >= len(days):
-            raise EvaluationDateError([Problem("deadline", f"falls after {LAST_DATE}")])
-        target = dt.date.fromordinal(days[i])
+        year = academic_year_of(anchor)
+        last_year = academic_year_of(LAST_DATE)
+        days = self._year(year)
+        i = bisect.bisect_right(days, anchor.toordinal())
+        left = n
+        while left > len(days) - i:
+            left -= len(days) - i
+            year += 1
+            if year > last_year:
+                raise EvaluationDateError([Problem("deadline", f"falls after {LAST_DATE}")])
+            days, i = self._year(year), 0
+        target = dt.date.fromordinal(days[i + left - 1])
         return self._explain(anchor, target, school=True)
 
     def count_school_days(self, first: dt.date, last: dt.date) -> Count:
@@ -203,21 +249,15 @@ class SchoolCalendar:
             return Count(0, 0)
         _check_span(first, "first day")
         _check_span(last, "last day")
-        days = self._days
         lo, hi = first.toordinal(), last.toordinal()
-        high = bisect.bisect_right(days, hi) - bisect.bisect_left(days, lo)
-        assumed = self._assumed_years(first, last)
-        if not assumed:
-            return Count(high, high)
-        # Unknown years contribute assumed days to `high` only.
-        unknown = high - self._count_known_or_nothing(lo, hi)
-        return Count(high - unknown, high, assumed)
-
-    def _count_known_or_nothing(self, lo: int, hi: int) -> int:
-        if self._known is None:
-            self._build()
-        assert self._known is not None
-        return bisect.bisect_right(self._known, hi) - bisect.bisect_left(self._known, lo)
+        low = high = 0
+        for year in range(academic_year_of(first), academic_year_of(last) + 1):
+            days = self._year(year)
+            got = bisect.bisect_right(days, hi) - bisect.bisect_left(days, lo)
+            high += got
+            if year in self.years:  # unknown years contribute assumed days to `high` only
+                low += got
+        return Count(low, high, self._assumed_years(first, last))
 
     def add_working_days(self, anchor: dt.date, n: int) -> Span:
         """The ``n``-th working day (Mon-Fri, not a bank holiday) strictly after ``anchor``."""
@@ -277,11 +317,65 @@ class SchoolCalendar:
         return None
 
 
+def missing_years_warning(years: Iterable[str | int], calendar: SchoolCalendar | None = None) -> str:
+    """The one warning a result needs when its dates reach academic years with no known term
+    dates; ``""`` when ``years`` is empty.
+
+    ``years`` are labels (``"2026/27"``, as in :attr:`Span.assumed_years` and
+    :attr:`Count.assumed_years`) or start years (``2026``), in any order, repeats allowed: a
+    caller collects them over every date it counted and calls this once.
+    """
+    starts = sorted({_start_year(y) for y in years})
+    if not starts:
+        return ""
+    labels = [academic_year_label(y) for y in starts]
+    named = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+    where = f" in the {calendar.name} calendar" if calendar is not None else ""
+    return (
+        f"term dates for {named} are not known{where}: every weekday that is not a bank holiday "
+        "was counted as a school day there, so a due date counted into those years may be early "
+        "(never late) and an earliest permitted date that depends on them is withheld; supply "
+        "the term dates once with `cme-policy evaluate --calendar FILE` (YAML, iCalendar .ics "
+        "or CSV) or `load_policy(..., calendar=FILE)`, or with the case as `school.term_dates`"
+    )
+
+
+def _start_year(year: str | int) -> int:
+    if isinstance(year, int):
+        return year
+    text = str(year)
+    if len(text) == 7 and text[4] == "/" and text[:4].isdigit():
+        return int(text[:4])
+    raise ValueError("an academic year is written like 2026/27 or given as its start year")
+
+
+def _by_year(days: Iterable[dt.date]) -> dict[int, frozenset[int]]:
+    out: dict[int, set[int]] = {}
+    for d in days:
+        out.setdefault(academic_year_of(d), set()).add(d.toordinal())
+    return {y: frozenset(v) for y, v in out.items()}
+
+
 def _next_weekday(day: dt.date) -> dt.date:
     nxt = day + dt.timedelta(days=1)
     while nxt.weekday() >= 5:
         nxt += dt.timedelta(days=1)
     return nxt
+
+
+@cache
+def _weekdays_of_year(start_year: int) -> tuple[int, ...]:
+    """Weekdays that are not bank holidays in one academic year: the assumed school days of a
+    year with unknown terms, shared by every calendar."""
+    hols = bank_holidays()
+    lo = max(dt.date(start_year, 9, 1), FIRST_DATE).toordinal()
+    hi = min(dt.date(start_year + 1, 8, 31), LAST_DATE).toordinal()
+    out = []
+    for n in range(lo, hi + 1):
+        day = dt.date.fromordinal(n)
+        if day.weekday() < 5 and day not in hols:
+            out.append(n)
+    return tuple(out)
 
 
 @cache

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cme_policy import EvaluationDateError, load_policy
+from cme_policy.calendar import SchoolCalendar, Term, TermYear, missing_years_warning
 
 KENT = load_policy("kent").calendar
 KNOWN = st.dates(dt.date(2024, 9, 1), dt.date(2026, 6, 30))
@@ -108,3 +109,64 @@ def test_skipped_days_are_exactly_the_non_school_weekdays(start, n):
     school = {d for d in weekdays if KENT.is_school_day(d)}
     assert skipped == weekdays - school
     assert len(school) == n - 1
+
+
+# -- overlays: a school's years or closure days over the authority's -----------------------------
+
+SCHOOL_2024 = TermYear(
+    2024,
+    (Term(dt.date(2024, 9, 4), dt.date(2024, 12, 18)), Term(dt.date(2025, 1, 7), dt.date(2025, 7, 18))),
+    (dt.date(2025, 3, 14),),
+    "a school's own dates",
+)
+SHUT = (dt.date(2025, 2, 24), dt.date(2027, 11, 8))
+
+
+def test_an_overlay_counts_exactly_as_a_calendar_built_whole():
+    whole = SchoolCalendar("Kent + school calendar", [*KENT.years.values(), SCHOOL_2024], closures=SHUT)
+    over = KENT.overlaid([SCHOOL_2024], SHUT)
+    assert over.years == whole.years and over.known_years() == whole.known_years()
+    day = dt.date(2024, 8, 1)
+    while day < dt.date(2028, 9, 1):
+        assert over.is_school_day(day) == whole.is_school_day(day), day
+        assert over.add_school_days(day, 15) == whole.add_school_days(day, 15), day
+        assert over.count_school_days(day, day + dt.timedelta(days=40)) == whole.count_school_days(
+            day, day + dt.timedelta(days=40)
+        ), day
+        day += dt.timedelta(days=3)
+
+
+def test_an_overlay_leaves_the_calendar_beneath_it_unchanged():
+    days = (dt.date(2024, 9, 2), dt.date(2025, 2, 24), dt.date(2025, 3, 14))
+    before = [KENT.is_school_day(d) for d in days]
+    over = KENT.overlaid([SCHOOL_2024], SHUT)
+    assert not over.is_school_day(dt.date(2024, 9, 2))  # the school starts on the 4th
+    assert not over.is_school_day(dt.date(2025, 2, 24)) and not over.is_school_day(dt.date(2025, 3, 14))
+    assert [KENT.is_school_day(d) for d in days] == before
+    assert KENT.overlaid([], []) is KENT
+
+
+def test_a_supplied_calendar_overlays_the_years_it_has_and_keeps_the_rest():
+    school = SchoolCalendar("St Example", [SCHOOL_2024], closures=[dt.date(2025, 10, 3)])
+    got = KENT.overlay(school)
+    assert got.name == "Kent + St Example"
+    assert got.years[2024] is SCHOOL_2024 and got.years[2025] is KENT.years[2025]
+    assert not got.is_school_day(dt.date(2025, 10, 3)) and KENT.is_school_day(dt.date(2025, 10, 3))
+
+
+def test_known_and_missing_years_are_named():
+    assert KENT.known_years() == tuple(sorted(KENT.years))
+    assert KENT.missing_years(dt.date(2027, 10, 1), dt.date(2029, 1, 1)) == ("2027/28", "2028/29")
+    assert KENT.missing_years(dt.date(2025, 1, 1), dt.date(2025, 6, 1)) == ()
+
+
+def test_one_warning_names_every_missing_year_and_how_to_supply_them():
+    text = missing_years_warning(["2028/29", "2027/28", 2027, "2027/28"], KENT)
+    assert "2027/28 and 2028/29" in text and text.count("2027/28") == 1
+    assert "Kent" in text
+    for way in ("--calendar FILE", "load_policy(..., calendar=", "school.term_dates"):
+        assert way in text
+    assert missing_years_warning([]) == ""
+    assert "2027/28, 2028/29 and 2029/30" in missing_years_warning([2029, 2027, 2028])
+    with pytest.raises(ValueError, match="2026/27"):
+        missing_years_warning(["27/28"])
