@@ -23,7 +23,7 @@ import yaml
 
 from cme_policy import check_compliance, compare_packs, evaluate, load_policy, shipped_policies
 from cme_policy.cli import main
-from cme_policy.compliance import FindingKind, Status
+from cme_policy.compliance import FindingKind, Status, Verdict, render_comparison, render_report
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -73,7 +73,7 @@ def _statuses(finding) -> dict[str, Status | None]:
 
 def test_the_baseline_meets_itself():
     report = check_compliance("england", on=ON)
-    assert report.compliant
+    assert not report.weaker_found
     assert {f.status for f in report.requirements} == {Status.MET}
     assert all(f.baseline_citation for f in report.requirements)
 
@@ -141,28 +141,108 @@ def test_a_later_referral_day_is_weaker_and_fails_the_check(tmp_path):
     assert "reg 13" in (finding.baseline_citation or "")
     ref = next(r for r in finding.pack_rules if r.rule_id == "school_referral_after_10_days")
     assert "§6.1" in ref.citation
-    assert not report.compliant
+    assert report.weaker_found and report.verdict is Verdict.WEAKER_FOUND
     assert main(["check", str(path), "--on", ON.isoformat()]) == 1
 
 
-def test_the_shipped_kent_referral_meets_the_10_day_return():
+def _kent_copy(tmp_path: Path) -> dict[str, Any]:
+    shutil.copytree(ROOT / "policies" / "calendars", tmp_path / "calendars")
+    return _pack_data("kent")
+
+
+def _widen_kent_referral(data: dict[str, Any]) -> dict[str, Any]:
+    """Kent's 10-day referral made to cover all unauthorised absence, as the national return does."""
+    rule = _rule(data, "school_referral_after_10_days")
+    rule["when"]["all"] = [
+        t for t in rule["when"]["all"] if t.get("fact") not in ("absence.explained", "whereabouts.known")
+    ] + [{"fact": "absence.authorised", "is": False}]
+    return rule
+
+
+def test_the_shipped_kent_referral_meets_the_10_day_return_only_in_part():
+    # Kent refers unexplained absence of an untraced child; the national return covers every
+    # pupil with 10 days of unauthorised absence, explained (a holiday in term) or not.
     report = check_compliance("kent", on=ON)
     finding = _requirement(report, "absence_return_10_school_days_2024/1")
+    assert finding.status is Status.PARTLY_MET
+    ref = next(r for r in finding.pack_rules if r.rule_id == "school_referral_after_10_days")
+    assert ref.status is Status.PARTLY_MET
+    assert "absence.explained is false" in ref.detail and "whereabouts.known is false" in ref.detail
+    assert "the national rule applies as it stands" in ref.detail
+
+
+def test_widening_the_kent_trigger_to_all_unauthorised_absence_meets_it_in_full(tmp_path):
+    data = _kent_copy(tmp_path)
+    _widen_kent_referral(data)
+    finding = _requirement(check_compliance(str(_write(tmp_path, data)), on=ON),
+                           "absence_return_10_school_days_2024/1")
     assert finding.status is Status.MET
     assert _statuses(finding)["school_referral_after_10_days"] is Status.MET
 
 
+def test_narrowing_a_trigger_turns_met_into_met_in_part(tmp_path):
+    data = _local(_pack_data("england"))
+    _rule(data, "absence_return_10_school_days_2024")["when"]["all"].append(
+        {"fact": "child.looked_after", "is": True}
+    )
+    report = check_compliance(str(_write(tmp_path, data)), on=ON)
+    finding = _requirement(report, "absence_return_10_school_days_2024/1")
+    assert finding.status is Status.PARTLY_MET
+    assert "child.looked_after is true" in finding.pack_rules[0].detail
+    assert not report.weaker_found and report.verdict is Verdict.NO_WEAKER_FOUND
+
+
+def test_a_compound_trigger_narrows_unless_one_branch_is_the_national_one(tmp_path):
+    # Kent's CME team investigates a referred untraced child OR any child not on roll and not
+    # in suitable education: the second branch is the national s436A trigger, so it is met.
+    report = check_compliance("kent", on=ON)
+    assert _requirement(report, "la_arrangements_to_identify_cme/1").status is Status.MET
+    data = _kent_copy(tmp_path)
+    rule = _rule(data, "cme_team_investigates")
+    branches = rule["when"]["any"]
+    national = [{"fact": "school.on_roll", "is": False}, {"fact": "education.suitable", "is": False}]
+    assert {"all": national} in branches
+    rule["when"]["any"] = [b for b in branches if b != {"all": national}]
+    narrowed = check_compliance(str(_write(tmp_path, data)), on=ON)
+    finding = _requirement(narrowed, "la_arrangements_to_identify_cme/1")
+    assert finding.status is Status.PARTLY_MET
+    assert "history.cme_referral_made is true" in finding.pack_rules[0].detail
+
+
+def test_a_later_day_stays_weaker_on_a_narrower_trigger(tmp_path):
+    data = _kent_copy(tmp_path)
+    _rule(data, "school_referral_after_10_days")["then"][0]["deadline"]["after"] = {"school_days": 15}
+    finding = _requirement(check_compliance(str(_write(tmp_path, data)), on=ON),
+                           "absence_return_10_school_days_2024/1")
+    assert finding.status is Status.WEAKER  # for the children it covers, the text is looser
+
+
 def test_an_earlier_referral_day_is_stricter_not_a_failure(tmp_path):
-    data = _pack_data("kent")
-    _rule(data, "school_referral_after_10_days")["then"][0]["deadline"]["after"] = {"school_days": 5}
-    shutil.copytree(ROOT / "policies" / "calendars", tmp_path / "calendars")
+    data = _kent_copy(tmp_path)
+    rule = _widen_kent_referral(data)
+    rule["then"][0]["deadline"]["after"] = {"school_days": 5}
     path = _write(tmp_path, data)
     report = check_compliance(str(path), on=ON)
-    assert _statuses(_requirement(report, "absence_return_10_school_days_2024/1"))[
-        "school_referral_after_10_days"
-    ] is Status.STRICTER
-    assert report.compliant
+    finding = _requirement(report, "absence_return_10_school_days_2024/1")
+    assert finding.status is Status.STRICTER
+    assert _statuses(finding)["school_referral_after_10_days"] is Status.STRICTER
+    assert not report.weaker_found
     assert main(["check", str(path), "--on", ON.isoformat()]) == 0
+    # on the shipped (narrower) trigger the same day is stricter only where it applies
+    _rule(data, "school_referral_after_10_days")["when"] = _rule(_pack_data("kent"),
+                                                                  "school_referral_after_10_days")["when"]
+    narrow = check_compliance(str(_write(tmp_path, data)), on=ON)
+    ref = next(r for r in _requirement(narrow, "absence_return_10_school_days_2024/1").pack_rules
+               if r.rule_id == "school_referral_after_10_days")
+    assert ref.status is Status.PARTLY_MET and "Stricter only where the local rule applies" in ref.detail
+
+
+def test_a_permission_to_act_early_does_not_address_a_duty():
+    # Kent may refer before day 11 once the school's checks are complete (a ground): that sets
+    # no time by which the referral must be made.
+    report = check_compliance("kent", on=ON)
+    finding = _requirement(report, "absence_return_10_school_days_2024/1")
+    assert _statuses(finding)["early_referral_when_checks_complete"] is Status.NOT_ADDRESSED
 
 
 def test_an_earlier_off_roll_is_weaker(tmp_path):
@@ -173,8 +253,38 @@ def test_an_earlier_off_roll_is_weaker(tmp_path):
     finding = _requirement(report, "deletion_20_school_days_2024/2")
     assert finding.status is Status.WEAKER
     assert "earlier than the national" in finding.pack_rules[0].detail
+    # a local pack only restricts removal: its looser text is reported, the national gate binds
+    assert "the national gate still binds" in finding.pack_rules[0].detail
     assert finding.pack_rules[0].rule_id == "deletion_20_school_days_2024"
-    assert not report.compliant
+    assert report.weaker_found and report.verdict is Verdict.WEAKER_FOUND
+
+
+def test_an_earlier_ground_in_a_national_pack_is_weaker(tmp_path):
+    data = _pack_data("england")  # still national: it may give grounds
+    _rule(data, "deletion_20_school_days_2024")["then"][1]["deadline"]["after"] = {"school_days": 15}
+    report = check_compliance(str(_write(tmp_path, data)), on=ON)
+    finding = _requirement(report, "deletion_20_school_days_2024/2")
+    assert finding.status is Status.WEAKER
+    assert "still binds" not in finding.pack_rules[0].detail
+
+
+def test_a_restriction_from_another_starting_point_leaves_the_national_gate_as_it_stands(tmp_path):
+    # Kent: no deletion until the School Liaison Officer advises. A restriction cannot make a
+    # removal lawful, so it neither meets nor weakens the regulations' 20-day ground.
+    report = check_compliance("kent", on=ON)
+    finding = _requirement(report, "deletion_20_school_days_2024/2")
+    assert finding.status is Status.NOT_ADDRESSED
+    assert _statuses(finding)["no_deletion_until_slo_advises"] is Status.NOT_ADDRESSED
+    assert "applies as it stands" in finding.detail
+    # the same rule made a ground (as a national pack could) is a different basis: cannot tell
+    data = _kent_copy(tmp_path)
+    data["authority"] = {**data["authority"], "kind": "national"}
+    for action in _rule(data, "no_deletion_until_slo_advises")["then"]:
+        if action.get("permission"):
+            action["permission"] = "ground"
+    grounded = check_compliance(str(_write(tmp_path, data)), on=ON)
+    assert _statuses(_requirement(grounded, "deletion_20_school_days_2024/2"))[
+        "no_deletion_until_slo_advises"] is Status.CANNOT_TELL
 
 
 def test_a_later_off_roll_is_stricter(tmp_path):
@@ -182,7 +292,7 @@ def test_a_later_off_roll_is_stricter(tmp_path):
     _rule(data, "deletion_20_school_days_2024")["then"][1]["deadline"]["after"] = {"school_days": 25}
     report = check_compliance(str(_write(tmp_path, data)), on=ON)
     assert _requirement(report, "deletion_20_school_days_2024/2").status is Status.STRICTER
-    assert report.compliant
+    assert not report.weaker_found
 
 
 def test_a_missing_notification_is_not_addressed(tmp_path):
@@ -207,7 +317,7 @@ def test_a_shorter_calendar_window_is_stricter(tmp_path):
     _rule(data, "new_pupil_return_2024")["then"][0]["deadline"]["after"] = {"calendar_days": 3}
     report = check_compliance(str(_write(tmp_path, data)), on=ON)
     assert _requirement(report, "new_pupil_return_2024/1").status is Status.STRICTER
-    assert report.compliant
+    assert not report.weaker_found
 
 
 def test_a_superseded_citation_is_reported(tmp_path):
@@ -309,18 +419,122 @@ def test_every_finding_carries_its_citations():
                 assert r.rule_id and r.citation, (pack_id, f.title)
 
 
+# -- the headline -------------------------------------------------------------------------------
+
+
+def test_havering_is_not_called_compliant():
+    # Issue 8: "check havering" said COMPLIANT with 2 of 13 met, 6 not addressed, 5 undecided.
+    report = check_compliance("havering", on=ON)
+    assert not report.weaker_found
+    assert report.verdict is Verdict.NO_WEAKER_FOUND
+    assert report.met_or_stricter < len(report.requirements)
+    assert report.headline.startswith(
+        f"NO WEAKER RULE FOUND: {report.met_or_stricter} of {len(report.requirements)} national "
+        "requirements met or exceeded."
+    )
+    for fmt in ("text", "markdown", "html", "json"):
+        assert "COMPLIANT" not in render_report(report, fmt).upper().replace("NON-COMPLIANT", "")
+    assert main(["check", "havering", "--on", ON.isoformat()]) == 0
+
+
+@pytest.mark.parametrize("pack_id", shipped_policies())
+def test_every_verdict_word_is_true_of_its_counts(pack_id):
+    report = check_compliance(pack_id, on=ON)
+    c, n = report.counts, len(report.requirements)
+    assert sum(c.values()) == n
+    assert report.met_or_stricter == c["met"] + c["stricter"]
+    if report.verdict is Verdict.ALL_MET:
+        assert c["met"] + c["stricter"] == n
+    elif report.verdict is Verdict.NO_WEAKER_FOUND:
+        assert c["weaker"] == 0 and c["met"] + c["stricter"] < n
+    else:
+        assert c["weaker"] > 0
+    assert (main(["check", pack_id, "--on", ON.isoformat()]) == 1) == (c["weaker"] > 0)
+    for s, count in c.items():
+        assert f"{count} " in report.headline, s
+
+
+def test_the_baseline_and_a_school_layer_on_it_are_all_met():
+    for pack_id in ("england", "randal_cremer"):
+        report = check_compliance(pack_id, on=ON)
+        assert report.verdict is Verdict.ALL_MET
+        assert report.headline.startswith("ALL MET: all 13 national requirements met or exceeded.")
+
+
+# -- readings the pack records --------------------------------------------------------------------
+
+
+def test_a_weaker_rule_that_rests_on_the_packs_own_reading_says_so(tmp_path):
+    # Derbyshire reads "weekly returns" as 7 calendar days from the register entry: weaker than
+    # the national 5, on that reading. Without the recorded reading it is weaker in so many words.
+    report = check_compliance("derbyshire", on=ON)
+    finding = _requirement(report, "new_pupil_return_2024/1")
+    assert finding.status is Status.WEAKER
+    ref = next(r for r in finding.pack_rules if r.rule_id == "secondary_weekly_joiners_return")
+    assert ref.status is Status.WEAKER and ref.reading and "Weekly" in ref.reading
+    assert "on the pack's own reading" in finding.detail
+    assert report.weaker_on_reading == 1
+    assert "1 of them on the pack's own reading" in report.headline
+    shutil.copytree(ROOT / "policies" / "calendars", tmp_path / "calendars")
+    data = _pack_data("derbyshire")
+    del _rule(data, "secondary_weekly_joiners_return")["interpretation"]
+    plain = check_compliance(str(_write(tmp_path, data)), on=ON)
+    finding = _requirement(plain, "new_pupil_return_2024/1")
+    assert finding.status is Status.WEAKER and "reading" not in finding.detail
+    assert plain.weaker_on_reading == 0 and "own reading" not in plain.headline
+
+
+def test_kents_other_reading_of_more_than_10_days_would_be_weaker(tmp_path):
+    # Kent records the question "more than 10" (due day 12) or "10 or more" (due day 11) and
+    # takes the second. Taking the first makes the referral weaker, on the pack's reading.
+    data = _kent_copy(tmp_path)
+    rule = _widen_kent_referral(data)
+    rule["then"][0]["deadline"]["after"] = {"school_days": 11}
+    report = check_compliance(str(_write(tmp_path, data)), on=ON)
+    finding = _requirement(report, "absence_return_10_school_days_2024/1")
+    assert finding.status is Status.WEAKER
+    assert report.weaker_on_reading == 1
+
+
+# -- layers -----------------------------------------------------------------------------------------
+
+
+def test_the_compliance_modules_import_one_way():
+    import ast
+
+    layers = ["report", "instruments", "matching", "check", "compare", "render", "cli"]
+    folder = ROOT / "cme_policy" / "compliance"
+    for i, name in enumerate(layers):
+        tree = ast.parse((folder / f"{name}.py").read_text(encoding="utf-8"))
+        imported = {
+            (node.module or "").split(".")[0]
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom) and node.level == 1
+        }
+        later = imported & set(layers[i:])
+        assert not later, f"compliance/{name}.py imports {sorted(later)}, a layer at or below it"
+
+
 # -- formats and CLI ----------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("fmt", ["text", "markdown", "html", "json"])
 def test_every_format_renders(fmt):
     report = check_compliance("kent", on=ON)
-    out = report.render(fmt)
+    out = render_report(report, fmt)
     assert "Kent County Council" in out
     if fmt == "json":
         data = json.loads(out)
         assert data["pack"] == "kent" and data["on"] == ON.isoformat()
         assert {f["kind"] for f in data["findings"]} >= {"requirement", "superseded_citation"}
+        assert data["verdict"] == report.verdict.value and data["headline"] == report.headline
+        assert data["counts"] == report.counts and sum(data["counts"].values()) == 13
+        assert set(data["counts"]) == {"met", "stricter", "partly_met", "weaker", "not_addressed",
+                                       "cannot_tell"}
+    else:
+        assert report.headline in " ".join(out.split())  # text wraps, HTML escapes nothing here
+        assert "not addressed (the national rule applies as it stands)" in out
+        assert "evaluated on top of the national baseline" in " ".join(out.split())
     if fmt == "html":
         assert out.startswith("<!DOCTYPE html>") and "<script" not in out
         assert "http://" not in out.split("<body>")[0] and "https://" not in out.split("<body>")[0]
@@ -330,7 +544,7 @@ def test_html_escapes_pack_text(tmp_path):
     data = _local(_pack_data("england"))
     data["authority"]["name"] = "<script>alert(1)</script> & Co"
     report = check_compliance(str(_write(tmp_path, data)), on=ON)
-    html = report.render("html")
+    html = render_report(report, "html")
     assert "<script>" not in html and "&lt;script&gt;" in html
 
 
@@ -366,7 +580,7 @@ def test_compare_rows_come_from_the_packs():
 @pytest.mark.parametrize("pack_id", shipped_policies())
 def test_golden_report(pack_id):
     path = GOLDEN / f"{pack_id}.compliance.md"
-    got = check_compliance(pack_id, on=ON).render("markdown")
+    got = render_report(check_compliance(pack_id, on=ON), "markdown")
     if os.environ.get("CME_REGENERATE_GOLDEN"):
         path.write_text(got, encoding="utf-8")
     if not path.is_file():
@@ -389,9 +603,9 @@ CHROMIUM_FLAGS = [
 @pytest.mark.parametrize("what", ["check", "compare"])
 def test_html_renders_in_headless_chromium(tmp_path, what):
     if what == "check":
-        html = check_compliance("kent", on=ON).render("html")
+        html = render_report(check_compliance("kent", on=ON), "html")
     else:
-        html = compare_packs(on=ON).render("html")
+        html = render_comparison(compare_packs(on=ON), "html")
     page = tmp_path / "report.html"
     page.write_text(html, encoding="utf-8")
     shot = tmp_path / "shot.png"

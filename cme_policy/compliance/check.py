@@ -2,22 +2,41 @@
 
 The baseline is the shipped ``england`` pack: every action of every england rule in force on
 the date is one requirement. Each requirement is looked for in the pack by the shared vocabulary
-(:mod:`cme_policy.compliance.matching`), never by rule ids, and reported as met, stricter,
-weaker (non-compliant), not addressed or cannot tell, with both citations. The report also
-lists national duties enacted but not in force (``commencement``), sources that cite replaced
+(:mod:`cme_policy.compliance.matching`), never by rule ids, and reported as met, stricter, met
+in part, weaker, not addressed or cannot tell, with both citations. The report also lists
+national duties enacted but not in force (``commencement``), sources that cite replaced
 instruments for duties still in force, review dates that have passed, and the pack's own
 recorded readings of ambiguous text.
+
+How one local rule is judged against one requirement, in order (each is tested by a mutation in
+tests/test_compliance.py):
+
+1. Timing, on the same anchor (:func:`matching.judge`): later "by" or earlier "not before" is
+   weaker, the reverse stricter, the same met. A local "not before" that answers a national
+   duty sets no time for it: a ground (it only allows it) does not address the duty, a
+   restriction (it holds it back) cannot be told.
+2. A national ground's gate (removal from roll, a school attendance order) against a local
+   restriction: only a ground makes the action lawful, so a restriction on another starting
+   point adds a condition and does not address the gate; one on the same starting point states
+   it (met, stricter, or weaker when looser: the text misstates the gate even though, evaluated
+   on the baseline, the national gate still binds).
+3. Scope: a local rule whose condition leaves out children the national rule covers
+   (:func:`matching.narrowing`, e.g. "unexplained" absence against all unauthorised absence)
+   meets it only in part; a weaker timing stays weaker.
+4. A threshold over any absence cannot be compared with one over unauthorised absence.
+5. A status from a rule that records an ``interpretation`` rests on the pack's own reading,
+   and says so (a weaker finding then says it is weaker on that reading).
+
+A requirement is weaker if any rule is; otherwise a rule covering every child decides (stricter
+before met), then met in part, then cannot tell; else not addressed, and the national rule
+applies as it stands.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
-
-from pydantic import BaseModel, ConfigDict, Field
 
 from ..engine.evaluate import parse_on
 from ..pack.load import PolicyPack, load_policy
@@ -26,95 +45,30 @@ from ..vocabulary import DeadlineType
 from .instruments import INSTRUMENTS, current_successor, mentioned
 from .matching import (
     JOINT_KINDS,
-    Status,
     Timing,
     conjuncts,
     contradicts,
     equivalent_kinds,
     fact_test_words,
     facts_tested,
+    is_ground,
     is_permission,
+    is_restriction,
     judge,
+    narrowing,
     requires,
     same_side,
     timings,
 )
+from .report import STATUS_WORDS, ComplianceReport, Finding, FindingKind, RuleRef, Status
 
 BASELINE_ID = "england"
 
 
-class FindingKind(StrEnum):
-    REQUIREMENT = "requirement"
-    PENDING_COMMENCEMENT = "pending_commencement"
-    SUPERSEDED_CITATION = "superseded_citation"
-    REVIEW_OVERDUE = "review_overdue"
-    RECORDED_AMBIGUITY = "recorded_ambiguity"
-
-
-class RuleRef(BaseModel):
-    """One rule of the checked pack, as it bears on a finding."""
-
-    model_config = ConfigDict(frozen=True)
-
-    pack: str
-    rule_id: str
-    citation: str
-    status: Status | None = None
-    detail: str = ""
-
-
-class Finding(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    kind: FindingKind
-    status: Status
-    title: str
-    requirement_id: str | None = Field(None, description="Baseline rule id and action.")
-    baseline_citation: str | None = None
-    pack_rules: list[RuleRef] = Field(default_factory=list)
-    detail: str = ""
-
-
 _ORDER = {
-    Status.WEAKER: 0, Status.CANNOT_TELL: 1, Status.NOT_ADDRESSED: 2, Status.PENDING: 3,
-    Status.ATTENTION: 4, Status.STRICTER: 5, Status.MET: 6,
+    Status.WEAKER: 0, Status.CANNOT_TELL: 1, Status.PARTLY_MET: 2, Status.NOT_ADDRESSED: 3,
+    Status.PENDING: 4, Status.ATTENTION: 5, Status.STRICTER: 6, Status.MET: 7,
 }
-
-
-class ComplianceReport(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    pack: str
-    authority: str
-    authority_kind: str
-    on: dt.date
-    baseline: str
-    findings: list[Finding]
-
-    @property
-    def requirements(self) -> list[Finding]:
-        return [f for f in self.findings if f.kind is FindingKind.REQUIREMENT]
-
-    @property
-    def weaker(self) -> list[Finding]:
-        return [f for f in self.findings if f.status is Status.WEAKER]
-
-    @property
-    def compliant(self) -> bool:
-        """No requirement in force is weaker than required (others may still need a look)."""
-        return not self.weaker
-
-    def counts(self) -> dict[str, int]:
-        got = Counter(f.status.value for f in self.requirements)
-        return {s.value: got.get(s.value, 0) for s in Status if s.value in got}
-
-    def to_json(self, indent: int | None = 2) -> str:
-        return self.model_dump_json(indent=indent)
-
-    def render(self, fmt: str = "text") -> str:
-        from .render import render_report
-
-        return render_report(self, fmt)
 
 
 # -- citations ----------------------------------------------------------------------------------
@@ -132,10 +86,13 @@ def cite(pack: PolicyPack, c: Citation) -> str:
     return f"{' '.join(bits)}, {who}{year}, {c.section}"
 
 
+def _owner(pack: PolicyPack, rule: Rule) -> str:
+    return pack.rule_pack(rule.id).id if pack.policy.rule(rule.id) is None else pack.id
+
+
 def _ref(pack: PolicyPack, rule: Rule, status: Status | None = None, detail: str = "") -> RuleRef:
-    owner = pack.rule_pack(rule.id).id if pack.policy.rule(rule.id) is None else pack.id
-    return RuleRef(pack=owner, rule_id=rule.id, citation=cite(pack, rule.citation), status=status,
-                   detail=detail)
+    return RuleRef(pack=_owner(pack, rule), rule_id=rule.id, citation=cite(pack, rule.citation),
+                   status=status, detail=detail)
 
 
 # -- requirements -------------------------------------------------------------------------------
@@ -206,19 +163,37 @@ def _candidates(pack: PolicyPack, req: Requirement, on: dt.date) -> list[tuple[R
 _TIMING_FACTS = {"absence.continuous_school_days"}
 
 
-def _scope_notes(rule: Rule, req: Requirement) -> tuple[list[str], list[str]]:
-    """(baseline conditions the local rule does not test, local conditions beyond the baseline)."""
-    local_facts = facts_tested(rule.when)
-    base_facts = facts_tested(req.rule.when)
-    missing = [fact_test_words(t) for t in conjuncts(req.rule.when)
-               if t.fact not in local_facts and t.fact not in _TIMING_FACTS
-               and not (t.operator == "is" and requires(rule.when, t.fact, t.operand))]
-    extra = [fact_test_words(t) for t in conjuncts(rule.when)
-             if t.fact not in base_facts and t.fact not in _TIMING_FACTS]
-    return missing, extra
+def _timing_facts(rule: Rule, actions: list[Action], req: Requirement) -> set[str]:
+    """Facts of the local rule's condition that are compared as timing, not scope: the absence
+    count, the history event an action counts from, and (for a permission) every recorded
+    event read as "not before the day it is recorded"."""
+    out = set(_TIMING_FACTS)
+    for a in actions:
+        if a.deadline is not None:
+            out.add(f"history.{a.deadline.anchor}")
+        for t in timings(rule, a, permission=is_permission(a) or req.permission):
+            out.add(f"history.{t.anchor}")
+    return out
+
+
+def _missing(rule: Rule, req: Requirement, timing: set[str]) -> list[str]:
+    """Baseline conditions the local rule does not test (it may cover more children: no harm).
+    A recorded event the local rule counts from is tested by its timing."""
+    local_facts = facts_tested(rule.when) | timing
+    return [fact_test_words(t) for t in conjuncts(req.rule.when)
+            if t.fact not in local_facts and t.fact not in _TIMING_FACTS
+            and not (t.operator == "is" and requires(rule.when, t.fact, t.operand))]
+
+
+def _counted(ts: list[Timing]) -> str:
+    return ", ".join(sorted({t.describe() for t in ts}))
 
 
 def _judge_one(rule: Rule, actions: list[Action], req: Requirement) -> tuple[Status, str]:
+    """The timing of one local rule's matching actions against one national requirement.
+
+    Scope (which children each rule covers) is judged afterwards, in :func:`_judge_rule`.
+    """
     base = req.timing
     action = actions[0]
     if req.action.forbidden:
@@ -230,9 +205,19 @@ def _judge_one(rule: Rule, actions: list[Action], req: Requirement) -> tuple[Sta
             return Status.STRICTER, "the local rule forbids it while its condition holds"
         return Status.WEAKER, "the local rule forbids what the national rule requires"
     local = [t for a in actions for t in timings(rule, a, permission=is_permission(a) or req.permission)]
+    if not req.permission and is_permission(action):
+        # A "not before" answering a duty: a ground only allows it earlier and sets no time by
+        # which it must be done; a restriction holds the duty back, perhaps past its date.
+        national = base.describe() if base is not None else "with no time limit"
+        if is_ground(action):
+            return Status.NOT_ADDRESSED, (
+                f"it only allows it ({_counted(local)}) and sets no time by which it must be done; "
+                f"the national rule requires it {national}"
+            )
+        return Status.CANNOT_TELL, (
+            f"it holds it back ({_counted(local)}); the national rule requires it {national}"
+        )
     if base is None:
-        if is_permission(action):
-            return Status.CANNOT_TELL, "the local rule only permits it; the national rule requires it"
         if action.deadline is not None and action.deadline.type is DeadlineType.BY:
             t = Timing(action.deadline.type, action.deadline.anchor, action.deadline.after)
             return Status.STRICTER, f"required {t.describe()}; the national rule sets no time limit"
@@ -242,70 +227,140 @@ def _judge_one(rule: Rule, actions: list[Action], req: Requirement) -> tuple[Sta
         if not local:
             what = "sets no earliest date" if req.permission else "sets no time limit"
             return Status.CANNOT_TELL, f"the local rule {what}; the national rule: {base.describe()}"
-        counted = ", ".join(sorted({t.describe() for t in local}))
+        if req.permission and all(is_restriction(a) for a in actions):
+            # Only a ground makes the action lawful; a restriction on another starting point
+            # adds a condition and leaves the national gate exactly as it is.
+            return Status.NOT_ADDRESSED, (
+                f"a further condition ({_counted(local)}), not this gate: as a restriction it "
+                f"cannot make the action lawful any earlier, so the national {base.describe()} "
+                "applies as it stands"
+            )
         return Status.CANNOT_TELL, (
-            f"counted from another starting point ({counted}); the national rule: {base.describe()}"
+            f"counted from another starting point ({_counted(local)}); the national rule: "
+            f"{base.describe()}"
         )
     # Several timings on the same anchor (a deadline and a condition): the latest one binds. For
     # a duty the latest is the weakest; for a permission the latest is the strictest.
     pref = _PERMISSION_PREF if req.permission else _DUTY_PREF
-    return min((judge(t, base) for t in same), key=lambda r: pref.index(r[0]))
+    status, detail = min((judge(t, base) for t in same), key=lambda r: pref.index(r[0]))
+    if status is Status.WEAKER and req.permission and all(is_restriction(a) for a in actions):
+        detail += (
+            " (a restriction permits nothing, so evaluated on the national baseline the national "
+            "gate still binds; the pack's own text states the gate more loosely)"
+        )
+    return status, detail
 
 
 _DUTY_PREF = [Status.WEAKER, Status.CANNOT_TELL, Status.MET, Status.STRICTER]
 _PERMISSION_PREF = [Status.STRICTER, Status.MET, Status.CANNOT_TELL, Status.WEAKER]
 
 
+def _judge_rule(
+    pack: PolicyPack, rule: Rule, actions: list[Action], req: Requirement
+) -> RuleRef:
+    """One local rule against one national requirement: its timing, then its scope.
+
+    A rule whose condition leaves out some children the national rule covers (a narrower
+    trigger) meets the requirement only in part: met or stricter becomes ``partly_met``, and for
+    the children it leaves out the national rule applies as it stands. A weaker timing stays
+    weaker: for the children it does cover, the pack's text is looser than the law.
+    """
+    action = actions[0]
+    status, detail = _judge_one(rule, actions, req)
+    timing = _timing_facts(rule, actions, req)
+    narrower = narrowing(rule.when, req.rule.when, ignore=timing)
+    missing = _missing(rule, req, timing)
+    notes = []
+    base = req.timing
+    if (
+        status is Status.WEAKER
+        and base is not None
+        and base.is_threshold
+        and "absence.authorised" in {t.fact for t in conjuncts(req.rule.when)}
+        and not requires(rule.when, "absence.authorised", False)
+    ):
+        status = Status.CANNOT_TELL
+        notes.append(
+            "its count of absence is not limited to unauthorised absence, so its days may "
+            "include authorised ones and its threshold cannot be compared"
+        )
+    if narrower and status in (Status.MET, Status.STRICTER):
+        notes.append(
+            f"{status.value.replace('_', ' ')} only where the local rule applies, when "
+            f"{'; '.join(narrower)}: for the other children the national rule covers, the national "
+            "rule applies as it stands"
+        )
+        status = Status.PARTLY_MET
+    elif narrower:
+        notes.append("the local rule applies only when " + "; ".join(narrower))
+    if missing:
+        notes.append("it does not test " + "; ".join(missing))
+    reading = None
+    if rule.interpretation is not None and status in _DECIDED:
+        reading = rule.interpretation.question
+        notes.append("this rests on the pack's own reading of its text (see its recorded ambiguity)")
+    kind_note = "" if action.kind is req.action.kind else f"{action.kind.value}: "
+    text = " ".join(_sentence(x) for x in [kind_note + detail, *notes])
+    return RuleRef(pack=_owner(pack, rule), rule_id=rule.id, citation=cite(pack, rule.citation),
+                   status=status, detail=text, reading=reading)
+
+
+def _sentence(text: str) -> str:
+    text = text[0].upper() + text[1:]
+    return text if text[-1] in ".?!" else text + "."
+
+
+#: Rule statuses that decide something (and so may rest on a reading).
+_DECIDED = (Status.MET, Status.STRICTER, Status.PARTLY_MET, Status.WEAKER)
+
+
+def _decide(refs: list[RuleRef], grounds: bool) -> Status:
+    """A requirement's status from its rules' statuses.
+
+    Any weaker rule makes it weaker. Otherwise a rule covering every child decides: stricter
+    before met, because the earliest "by" and the latest "not before" bind (except among
+    grounds, where any one suffices and so the least strict binds). Then met in part, then
+    cannot tell; with none of those the pack does not state it.
+    """
+    statuses = {r.status for r in refs}
+    full = [Status.MET, Status.STRICTER] if grounds else [Status.STRICTER, Status.MET]
+    for s in (Status.WEAKER, *full, Status.PARTLY_MET, Status.CANNOT_TELL):
+        if s in statuses:
+            return s
+    return Status.NOT_ADDRESSED
+
+
+_DETAIL_HEAD = {
+    Status.WEAKER: "weaker than required in",
+    Status.MET: "met by",
+    Status.STRICTER: "the pack asks more than required in",
+    Status.PARTLY_MET: "met only for some of the children it covers, by",
+    Status.CANNOT_TELL: "cannot tell from",
+}
+
+
 def _requirement_finding(pack: PolicyPack, baseline: PolicyPack, req: Requirement, on: dt.date) -> Finding:
-    refs: list[RuleRef] = []
-    for rule, actions in _candidates(pack, req, on):
-        action = actions[0]
-        status, detail = _judge_one(rule, actions, req)
-        missing, extra = _scope_notes(rule, req)
-        notes = []
-        base = req.timing
-        if (
-            status is Status.WEAKER
-            and base is not None
-            and base.is_threshold
-            and "absence.authorised" in {t.fact for t in conjuncts(req.rule.when)}
-            and not requires(rule.when, "absence.authorised", False)
-        ):
-            status = Status.CANNOT_TELL
-            notes.append(
-                "its count of absence is not limited to unauthorised absence, so its days may "
-                "include authorised ones and its threshold cannot be compared"
-            )
-        if extra:
-            notes.append("the local rule applies only when " + "; ".join(extra))
-        if missing:
-            notes.append("it does not test " + "; ".join(missing))
-        kind_note = "" if action.kind is req.action.kind else f"{action.kind.value}: "
-        text = kind_note + detail + (f" ({'; '.join(notes)})" if notes else "")
-        refs.append(_ref(pack, rule, status, text))
-    if not refs:
-        status = Status.NOT_ADDRESSED
-        detail = "no rule of the pack has this action for this actor; the national rule applies as it stands"
+    candidates = _candidates(pack, req, on)
+    refs = [_judge_rule(pack, rule, actions, req) for rule, actions in candidates]
+    grounds = req.permission and any(is_ground(a) for _, actions in candidates for a in actions)
+    status = _decide(refs, grounds)
+    refs.sort(key=lambda r: _ORDER[r.status or Status.CANNOT_TELL])
+    refs.sort(key=lambda r: r.status is not status)  # the deciding rules first (stable)
+    if status is Status.NOT_ADDRESSED:
+        detail = (
+            "no rule of the pack states it; the national rule applies as it stands"
+            if not refs else
+            "the pack does not state it (the rules below bear on it without stating it); the "
+            "national rule applies as it stands"
+        )
     else:
-        refs.sort(key=lambda r: _ORDER[r.status or Status.CANNOT_TELL])
-        statuses = {r.status for r in refs}
-        if Status.WEAKER in statuses:
-            status = Status.WEAKER
-        elif Status.MET in statuses:
-            status = Status.MET
-        elif Status.STRICTER in statuses:
-            status = Status.STRICTER
-        else:
-            status = Status.CANNOT_TELL
-        refs.sort(key=lambda r: r.status is not status)  # the deciding rules first (stable)
-        decided = [r.rule_id for r in refs if r.status is status]
+        decided = [r for r in refs if r.status is status]
+        detail = _DETAIL_HEAD[status] + " " + ", ".join(r.rule_id for r in decided)
+        if status is Status.WEAKER and all(r.reading for r in decided):
+            detail += ", on the pack's own reading of its text (see its recorded ambiguity)"
+        if status is Status.PARTLY_MET:
+            detail += "; for the other children the national rule applies as it stands"
         others = len(refs) - len(decided)
-        detail = {
-            Status.WEAKER: "weaker than required in",
-            Status.MET: "met by",
-            Status.STRICTER: "the pack asks more than required in",
-            Status.CANNOT_TELL: "cannot tell from",
-        }[status] + " " + ", ".join(decided)
         if others:
             detail += f" ({others} other matching rule(s) listed below)"
     return Finding(
@@ -447,7 +502,7 @@ def _ambiguities(pack: PolicyPack, on: dt.date, matched: Matched) -> list[Findin
         i = rule.interpretation
         links = matched.get(rule.id, [])
         against = "; ".join(
-            f"{f.requirement_id}: {(r.status or Status.CANNOT_TELL).value}" for f, r in links
+            f"{f.requirement_id}: {STATUS_WORDS[r.status or Status.CANNOT_TELL]}" for f, r in links
         )
         out.append(Finding(
             kind=FindingKind.RECORDED_AMBIGUITY, status=Status.ATTENTION,
@@ -515,11 +570,4 @@ def _school_age_finding(base: PolicyPack) -> Finding:
     )
 
 
-__all__ = [
-    "ComplianceReport",
-    "Finding",
-    "FindingKind",
-    "RuleRef",
-    "Status",
-    "check_compliance",
-]
+__all__ = ["BASELINE_ID", "check_compliance"]

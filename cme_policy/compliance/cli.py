@@ -8,7 +8,7 @@ import sys
 
 from cme_policy.cli import EXIT_FAIL, EXIT_OK, command
 
-from .render import FORMATS
+from .render import FORMATS, render_comparison, render_report
 
 
 def _today() -> str:
@@ -31,14 +31,14 @@ def _emit(text: str, path: str | None) -> None:
             fh.write(text)
 
 
-@command("check", "check a pack against the national baseline (exit 1 if weaker than required)",
+@command("check", "check a pack against the national baseline (exit 1 when a rule is weaker than required)",
          _setup_check)
 def cmd_check(args: argparse.Namespace) -> int:
     from .check import check_compliance
 
     report = check_compliance(args.pack, on=args.on or _today(), baseline=args.baseline)
-    _emit(report.render(args.format), args.output)
-    return EXIT_OK if report.compliant else EXIT_FAIL
+    _emit(render_report(report, args.format), args.output)
+    return EXIT_FAIL if report.weaker_found else EXIT_OK
 
 
 def _setup_compare(p: argparse.ArgumentParser) -> None:
@@ -54,5 +54,5 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from .compare import compare_packs
 
     comparison = compare_packs(args.packs, on=args.on or _today())
-    _emit(comparison.render(args.format), args.output)
+    _emit(render_comparison(comparison, args.format), args.output)
     return EXIT_OK

@@ -8,15 +8,14 @@ review dates. Every entry names the rule it comes from.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from ..engine.evaluate import parse_on
 from ..pack.load import PolicyPack, load_policy, shipped_policies
 from ..pack.model import Action, Rule
 from ..vocabulary import ActionKind
-from .matching import fact_test_words, is_permission, timings
+from .matching import conjuncts, fact_test_words, is_permission, timings
+from .report import Comparison
 
 REFERRAL = {ActionKind.REFER_TO_CME, ActionKind.NOTIFY_LA_OF_ABSENCE, ActionKind.INFORM_CME_TEAM,
             ActionKind.INFORM_EWO}
@@ -38,31 +37,7 @@ TOPICS: tuple[tuple[str, set[ActionKind] | None], ...] = (
 )
 
 
-@dataclass(frozen=True)
-class Comparison:
-    on: dt.date
-    packs: list[tuple[str, str]]  # (id, authority name)
-    rows: list[tuple[str, list[list[str]]]]  # topic -> one list of entries per pack
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "on": self.on.isoformat(),
-            "packs": [{"id": p, "authority": n} for p, n in self.packs],
-            "rows": [
-                {"topic": t, "cells": {p: cells for (p, _), cells in zip(self.packs, row, strict=True)}}
-                for t, row in self.rows
-            ],
-        }
-
-    def render(self, fmt: str = "text") -> str:
-        from .render import render_comparison
-
-        return render_comparison(self, fmt)
-
-
 def _when_words(rule: Rule) -> str:
-    from .matching import conjuncts
-
     tests = [fact_test_words(t) for t in conjuncts(rule.when)]
     if tests:
         return "when " + "; ".join(tests)

@@ -25,20 +25,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from ..pack.model import Action, AllOf, Condition, Duration, FactTest, Rule
-from ..vocabulary import ActionKind, Actor, DeadlineType, EventKind
-
-
-class Status(StrEnum):
-    """How a pack stands against one finding."""
-
-    MET = "met"
-    STRICTER = "stricter"  # meets it and asks more (earlier, or a later earliest-date)
-    WEAKER = "weaker"  # non-compliant: later than required, or permits something earlier
-    NOT_ADDRESSED = "not_addressed"  # the pack does not deal with it (the statute still applies)
-    CANNOT_TELL = "cannot_tell"
-    PENDING = "pending"  # enacted, not known to be in force
-    ATTENTION = "attention"  # citations, review dates, recorded ambiguities
-
+from ..vocabulary import ActionKind, Actor, DeadlineType, EventKind, Permission
+from .report import Status
 
 #: Action kinds that discharge each baseline kind (a CME referral is a notice to the LA).
 EQUIVALENT_KINDS: dict[ActionKind, frozenset[ActionKind]] = {
@@ -154,6 +142,57 @@ def fact_test_words(t: FactTest) -> str:
     return f"{t.fact} {op} {value}"
 
 
+def condition_words(cond: Condition) -> str:
+    """A condition in words, compound parts included (for scope notes)."""
+    if isinstance(cond, FactTest):
+        return fact_test_words(cond)
+    if isinstance(cond, AllOf):
+        return "all of (" + "; ".join(condition_words(c) for c in cond.all) + ")"
+    inner = getattr(cond, "any", None)
+    if inner is not None:
+        return "any of (" + "; ".join(condition_words(c) for c in inner) + ")"
+    return "not (" + condition_words(cond.not_) + ")"  # type: ignore[union-attr]
+
+
+def _top_level(cond: Condition | None) -> list[Condition]:
+    if cond is None:
+        return []
+    if isinstance(cond, AllOf):
+        return [x for c in cond.all for x in _top_level(c)]
+    return [cond]
+
+
+def implied_by(base: Condition | None, part: Condition, *, ignore: set[str] = frozenset()) -> bool:  # type: ignore[assignment]
+    """True when every case meeting ``base`` meets ``part`` as far as the checker can show:
+    the same test, an ``is`` value the baseline requires (with :data:`IMPLIES`), a fact in
+    ``ignore``, every member of an ``all``, or some branch of an ``any``. A ``not`` is implied
+    only when the baseline has the very same part. Anything else is not shown to be implied."""
+    if part in _top_level(base):
+        return True
+    if isinstance(part, FactTest):
+        return part.fact in ignore or (part.operator == "is" and requires(base, part.fact, part.operand))
+    if isinstance(part, AllOf):
+        return all(implied_by(base, c, ignore=ignore) for c in part.all)
+    branches = getattr(part, "any", None)
+    if branches is not None:
+        return any(implied_by(base, c, ignore=ignore) for c in branches)
+    return False
+
+
+def narrowing(local: Condition | None, base: Condition | None, *, ignore: set[str]) -> list[str]:
+    """The parts of a local rule's condition that a case meeting the baseline's need not meet,
+    in words: each one leaves out some children the national rule covers.
+
+    Each top-level part of the local condition is checked with :func:`implied_by`; facts in
+    ``ignore`` are compared as timing, not scope. The checker does not try to prove two
+    different compounds equivalent: a part it cannot show to be implied narrows, and is named.
+    """
+    return [
+        condition_words(part) for part in _top_level(local)
+        if not implied_by(base, part, ignore=ignore)
+    ]
+
+
 # -- timings ------------------------------------------------------------------------------------
 
 
@@ -190,6 +229,17 @@ _ABSENCE_COUNT = "absence.continuous_school_days"
 
 def is_permission(action: Action) -> bool:
     return action.deadline is not None and action.deadline.type is DeadlineType.NOT_BEFORE
+
+
+def is_ground(action: Action) -> bool:
+    """A "not before" action that is a lawful basis for the action (``permission: ground``)."""
+    return is_permission(action) and getattr(action, "permission", None) is Permission.GROUND
+
+
+def is_restriction(action: Action) -> bool:
+    """A "not before" action that only adds a condition. An action that does not say which it
+    is counts as a restriction: it cannot be shown to be a basis for anything."""
+    return is_permission(action) and not is_ground(action)
 
 
 def timings(rule: Rule, action: Action, *, permission: bool) -> list[Timing]:

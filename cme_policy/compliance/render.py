@@ -9,25 +9,17 @@ from __future__ import annotations
 import html
 import json
 import textwrap
-from typing import TYPE_CHECKING
 
-from .matching import Status
-
-if TYPE_CHECKING:
-    from .check import ComplianceReport, Finding
-    from .compare import Comparison
+from .report import (
+    READING_NOTE,
+    STATUS_WORDS,
+    Comparison,
+    ComplianceReport,
+    Finding,
+    Status,
+)
 
 FORMATS = ("text", "markdown", "html", "json")
-
-STATUS_WORDS = {
-    Status.MET: "met",
-    Status.STRICTER: "stricter than required",
-    Status.WEAKER: "WEAKER THAN REQUIRED",
-    Status.NOT_ADDRESSED: "not addressed",
-    Status.CANNOT_TELL: "cannot tell",
-    Status.PENDING: "pending commencement",
-    Status.ATTENTION: "attention",
-}
 
 SECTIONS = (
     ("requirement", "National requirements in force"),
@@ -50,13 +42,6 @@ def render_report(report: ComplianceReport, fmt: str = "text") -> str:
     raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
 
 
-def _summary(report: ComplianceReport) -> str:
-    counts = report.counts()
-    parts = [f"{n} {STATUS_WORDS[Status(s)]}" for s, n in counts.items()]
-    verdict = "COMPLIANT" if report.compliant else "NOT COMPLIANT"
-    return f"{verdict}: {len(report.requirements)} requirements: " + ", ".join(parts)
-
-
 def _by_section(report: ComplianceReport) -> list[tuple[str, list[Finding]]]:
     return [(title, [f for f in report.findings if f.kind.value == kind]) for kind, title in SECTIONS]
 
@@ -72,7 +57,9 @@ def _report_text(report: ComplianceReport) -> str:
     lines = [
         f"Compliance of {report.authority} ({report.pack}) with the national baseline "
         f"({report.baseline}) on {report.on}",
-        _summary(report),
+        "",
+        report.headline,
+        _wrap(READING_NOTE, ""),
     ]
     for title, items in _by_section(report):
         if not items:
@@ -107,7 +94,9 @@ def _report_markdown(report: ComplianceReport) -> str:
         "",
         f"Checked against the national baseline `{report.baseline}` on {report.on}.",
         "",
-        f"**{_md(_summary(report))}**",
+        f"**{_md(report.headline)}**",
+        "",
+        _md(READING_NOTE),
     ]
     for title, items in _by_section(report):
         if not items:
@@ -142,8 +131,9 @@ th{background:#f3f3f3}
 .s{font-weight:600;white-space:nowrap;padding:.1rem .4rem;border-radius:3px}
 .met{background:#dff0d8}.stricter{background:#d9edf7}.weaker{background:#f2dede;color:#8a1f11}
 .not_addressed{background:#eee}.cannot_tell{background:#fcf8e3}.pending{background:#ece4f7}
-.attention{background:#fcf8e3}
-.summary{font-size:1.05rem;font-weight:600}
+.attention{background:#fcf8e3}.partly_met{background:#e8f3e0}
+.summary{font-size:1.05rem;font-weight:600;padding:.4rem .6rem;border-left:.4rem solid #999}
+.summary.weaker_found{border-color:#8a1f11}.summary.all_met{border-color:#3c763d}
 ul{margin:.2rem 0;padding-left:1.2rem}
 code{font-size:.85rem;overflow-wrap:anywhere}td{overflow-wrap:anywhere}
 """.strip()
@@ -172,7 +162,8 @@ def _report_html(report: ComplianceReport) -> str:
         f"<h1>Compliance: {_e(report.authority)} (<code>{_e(report.pack)}</code>)</h1>",
         f"<p>Checked against the national baseline <code>{_e(report.baseline)}</code> on "
         f"{_e(report.on)}.</p>",
-        f'<p class="summary">{_e(_summary(report))}</p>',
+        f'<p class="summary {_e(report.verdict.value)}">{_e(report.headline)}</p>',
+        f"<p>{_e(READING_NOTE)}</p>",
     ]
     for title, items in _by_section(report):
         if not items:
