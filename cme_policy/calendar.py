@@ -170,7 +170,7 @@ class SchoolCalendar:
     def overlay(self, other: SchoolCalendar) -> SchoolCalendar:
         """This calendar with ``other``'s term years replacing its own and ``other``'s closure
         days added: how a school's (or an updated authority) calendar is supplied once."""
-        return self.overlaid(other.years.values(), other._extra_closures, f"{self.name} + {other.name}")
+        return self.overlaid(other.years.values(), other.closures(), f"{self.name} + {other.name}")
 
     def _year(self, start_year: int) -> tuple[int, ...]:
         """Ordinals of the school days in one academic year (assumed ones where terms are unknown)."""
@@ -206,6 +206,10 @@ class SchoolCalendar:
     def is_known(self, day: dt.date) -> bool:
         """Are the term dates known for the academic year containing ``day``?"""
         return academic_year_of(day) in self.years
+
+    def closures(self) -> frozenset[dt.date]:
+        """Closure days that apply whatever the term dates (not those inside a term year)."""
+        return self._extra_closures
 
     def known_years(self) -> tuple[int, ...]:
         """The academic years (by the calendar year they start in) whose term dates are known."""

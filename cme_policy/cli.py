@@ -59,7 +59,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     from .pack.load import load_policy
     from .render import render_table
 
-    pack = load_policy(args.policy)
+    pack = load_policy(args.policy, calendar=args.calendar)
     case = _read_case(args.case)
     result = evaluate(pack, case, on=args.on)
     if args.format == "json":
@@ -125,6 +125,11 @@ def _setup_evaluate(p: argparse.ArgumentParser) -> None:
     p.add_argument("--policy", required=True, help="authority id (e.g. kent) or pack file")
     p.add_argument("--on", required=True, help="evaluation date, YYYY-MM-DD")
     p.add_argument("--format", choices=["table", "json"], default="table")
+    p.add_argument(
+        "--calendar",
+        metavar="FILE",
+        help="term dates to use over the pack's own (YAML, iCalendar .ics or CSV; see README)",
+    )
     p.add_argument("case", help="case file (YAML or JSON)")
 
 

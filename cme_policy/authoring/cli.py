@@ -113,6 +113,7 @@ def _setup_timeline(p: argparse.ArgumentParser) -> None:
     p.add_argument("--policy", required=True, help="authority id (e.g. kent) or pack file")
     p.add_argument("--on", help="evaluation date, YYYY-MM-DD (default: today)")
     p.add_argument("--svg", metavar="OUT.svg", help="also draw the timeline to this SVG file")
+    p.add_argument("--calendar", metavar="FILE", help="term dates over the pack's own (YAML, .ics or CSV)")
     p.add_argument("case", help="case file (YAML or JSON)")
 
 
@@ -125,7 +126,7 @@ def cmd_timeline(args: argparse.Namespace) -> int:
     from ..pack.load import load_policy
     from .timeline import build_timeline, render_svg, render_text
 
-    pack = load_policy(args.policy)
+    pack = load_policy(args.policy, calendar=args.calendar)
     case = _read_case(args.case)
     on = parse_on(args.on) if args.on else dt.date.today()
     tl = build_timeline(pack, case, on)  # type: ignore[arg-type]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -34,6 +34,8 @@ class PolicyPack:
     parent: PolicyPack | None = None
     rules: tuple[Rule, ...] = field(default=())
     _owners: dict[str, PolicyPack] = field(default_factory=dict, compare=False, repr=False)
+    # This pack with a supplied calendar overlaid, by calendar file (path, stamp) or object.
+    _overlays: dict[Any, tuple[Any, PolicyPack]] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def id(self) -> str:
@@ -110,10 +112,13 @@ class _YearIn(BaseModel):
 
 class _CalendarIn(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-    id: StrictStr
+    id: StrictStr | None = None
     name: StrictStr
     note: StrictStr | None = None
     years: list[_YearIn] = Field(default_factory=list)
+    # Closure days that apply whatever the term dates (e.g. a school's INSET days on top of
+    # the authority's terms).
+    closures: list[dt.date] = Field(default_factory=list)
 
 
 def term_years(
@@ -157,8 +162,35 @@ def _load_calendar_file(path: str) -> SchoolCalendar:
     return _load_calendar_cached(path, _stamp(path))
 
 
+#: Calendar file formats by suffix: YAML as shipped, or the formats councils publish.
+CALENDAR_SUFFIXES = (".yaml", ".yml", ".ics", ".csv")
+
+
+def load_calendar_file(path: str | Path) -> SchoolCalendar:
+    """A calendar from a file: YAML (``policies/calendars/`` format), iCalendar ``.ics`` or
+    CSV (:mod:`cme_policy.calendar_import`). Cached until the file changes."""
+    p = Path(path)
+    if p.suffix.lower() not in CALENDAR_SUFFIXES:
+        raise PolicyError(
+            [
+                Problem(
+                    "calendar",
+                    f"unknown calendar format {p.suffix or '(none)'!r}; use " + ", ".join(CALENDAR_SUFFIXES),
+                )
+            ],
+            "unknown calendar format",
+        )
+    if not p.is_file():
+        raise PolicyError([Problem("calendar", f"no such calendar file: {p}")], "no calendar file")
+    return _load_calendar_file(str(p.resolve()))
+
+
 @cache
 def _load_calendar_cached(path: str, _stamp: tuple[int, int]) -> SchoolCalendar:
+    if path.lower().endswith((".ics", ".csv")):
+        from ..calendar_import import read_csv, read_ics
+
+        return read_ics(path) if path.lower().endswith(".ics") else read_csv(path)
     doc, problems = read_yaml_file(path)
     if doc.data is None or problems:
         raise PolicyError(
@@ -171,7 +203,7 @@ def _load_calendar_cached(path: str, _stamp: tuple[int, int]) -> SchoolCalendar:
     years, problems = term_years(cal.years, doc, ("years",))
     if problems:
         raise PolicyError(problems, f"cannot load calendar {path}")
-    return SchoolCalendar(cal.name, years, source=path)
+    return SchoolCalendar(cal.name, years, source=path, closures=cal.closures)
 
 
 def load_calendar(calendar_id: str | None, near: Path | None = None) -> SchoolCalendar:
@@ -386,16 +418,50 @@ def _resolve(name_or_path: str | Path) -> Path:
     raise UnknownAuthorityError([Problem("policy", f"no such pack file: {text}")], "unknown pack")
 
 
-def load_policy(name_or_path: str | Path | PolicyPack, *, _seen: tuple[str, ...] = ()) -> PolicyPack:
+def load_policy(
+    name_or_path: str | Path | PolicyPack,
+    *,
+    calendar: SchoolCalendar | str | Path | None = None,
+    _seen: tuple[str, ...] = (),
+) -> PolicyPack:
     """Load a shipped pack by authority id (``"kent"``) or a pack file by path.
+
+    ``calendar`` supplies term dates once instead of in every case: a
+    :class:`~cme_policy.calendar.SchoolCalendar` or a calendar file (YAML, ``.ics`` or CSV, see
+    :func:`load_calendar_file`). Its academic years replace the pack's for those years, its
+    closure days are added, and every other year keeps the pack's own dates; term dates a case
+    supplies still replace both. The same pack and calendar give the same (cached) pack.
 
     Raises :class:`~cme_policy.errors.PolicyError` listing every problem in the file, or
     :class:`~cme_policy.errors.UnknownAuthorityError`.
     """
     if isinstance(name_or_path, PolicyPack):
-        return name_or_path
-    path = _resolve(name_or_path)
-    return _load_path(str(path.resolve()), _seen)
+        pack = name_or_path
+    else:
+        pack = _load_path(str(_resolve(name_or_path).resolve()), _seen)
+    return pack if calendar is None else with_calendar(pack, calendar)
+
+
+#: How many supplied calendars a pack remembers overlays for.
+_OVERLAYS_KEPT = 16
+
+
+def with_calendar(pack: PolicyPack, calendar: SchoolCalendar | str | Path) -> PolicyPack:
+    """``pack`` with ``calendar`` overlaid on its term dates (see :func:`load_policy`)."""
+    if isinstance(calendar, SchoolCalendar):
+        key: Any = ("object", id(calendar))
+        supplied = calendar
+    else:
+        supplied = load_calendar_file(calendar)  # cached per file and modification stamp
+        key = ("object", id(supplied))
+    hit = pack._overlays.get(key)
+    if hit is not None and hit[0] is supplied:  # the object is kept alive, so ids cannot clash
+        return hit[1]
+    out = replace(pack, calendar=pack.calendar.overlay(supplied), _overlays={})
+    if len(pack._overlays) >= _OVERLAYS_KEPT:
+        pack._overlays.pop(next(iter(pack._overlays)))
+    pack._overlays[key] = (supplied, out)
+    return out
 
 
 @cache
