@@ -61,7 +61,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
     pack = load_policy(args.policy, calendar=args.calendar)
     case = _read_case(args.case)
-    result = evaluate(pack, case, on=args.on)
+    result = evaluate(pack, case, on=args.on, statutory_floor=not args.own_text)
     if args.format == "json":
         print(result.to_json())
     else:
@@ -125,6 +125,11 @@ def _setup_evaluate(p: argparse.ArgumentParser) -> None:
     p.add_argument("--policy", required=True, help="authority id (e.g. kent) or pack file")
     p.add_argument("--on", required=True, help="evaluation date, YYYY-MM-DD")
     p.add_argument("--format", choices=["table", "json"], default="table")
+    p.add_argument(
+        "--own-text",
+        action="store_true",
+        help="the pack's own text alone, without the national baseline beneath it (for analysis)",
+    )
     p.add_argument(
         "--calendar",
         metavar="FILE",

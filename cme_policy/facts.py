@@ -9,13 +9,14 @@ load error, never a silent false at evaluation.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import Enum, StrEnum
 from typing import Any
 
 from .calendar import Count, SchoolCalendar
-from .case import Case
+from .case import Case, Event
 from .school_age import compulsory_school_age
 from .vocabulary import EventKind, RiskLevel, SafeguardingConcern, SchoolPhase, SchoolType
 
@@ -59,27 +60,71 @@ TRACING_EVENTS = frozenset(
 )
 
 
+class HistoryIndex:
+    """A case's history sorted once and indexed by event kind, so that a view of the case on any
+    day answers "was X recorded by then, and when first/last?" by bisection, never by a scan."""
+
+    def __init__(self, history: Iterable[Event]) -> None:
+        ordered = sorted(history, key=lambda e: e.on)  # stable: same-day events keep their order
+        self.events = ordered
+        self.dates = [e.on for e in ordered]
+        self.by_kind: dict[EventKind, list[tuple[int, Event]]] = {}
+        for pos, e in enumerate(ordered):
+            self.by_kind.setdefault(e.event, []).append((pos, e))
+        self.kind_dates = {k: [e.on for _, e in v] for k, v in self.by_kind.items()}
+
+
 class CaseView:
     """A case seen on one evaluation date: history cut at that date, calendar attached."""
 
-    def __init__(self, case: Case, on: dt.date, calendar: SchoolCalendar) -> None:
+    def __init__(
+        self, case: Case, on: dt.date, calendar: SchoolCalendar, index: HistoryIndex | None = None
+    ) -> None:
         self.case = case
         self.on = on
         self.calendar = calendar
         self.history_known = case.history is not None
-        events = [e for e in (case.history or ()) if e.on <= on]
-        events.sort(key=lambda e: e.on)
-        self.events = events
-        self.ignored_future_events = len(case.history or ()) - len(events)
+        self.index = index if index is not None else HistoryIndex(case.history or ())
+        self._cut = bisect_right(self.index.dates, on)
+        self.ignored_future_events = len(self.index.dates) - self._cut
+
+    def as_of(self, day: dt.date) -> CaseView:
+        """The same case seen on another day (history cut there), sharing the index."""
+        return CaseView(self.case, day, self.calendar, self.index)
+
+    @property
+    def events(self) -> list[Event]:
+        """Every event recorded on or before the evaluation date, oldest first."""
+        return self.index.events[: self._cut]
+
+    def of_kind(self, kind: EventKind) -> list[tuple[int, Event]]:
+        """(position, event) of each ``kind`` event on or before the evaluation date."""
+        found = self.index.by_kind.get(kind)
+        if not found:
+            return []
+        return found[: bisect_right(self.index.kind_dates[kind], self.on)]
 
     def first(self, kind: EventKind) -> dt.date | None:
-        return next((e.on for e in self.events if e.event == kind), None)
+        found = self.index.by_kind.get(kind)
+        return found[0][1].on if found and found[0][1].on <= self.on else None
 
     def latest(self, kind: EventKind) -> dt.date | None:
-        return next((e.on for e in reversed(self.events) if e.event == kind), None)
+        found = self.of_kind(kind)
+        return found[-1][1].on if found else None
+
+    def dates_of(self, kinds: Iterable[EventKind], since: dt.date | None = None) -> list[dt.date]:
+        """Sorted dates of the events of these kinds, on or after ``since``, up to the view date."""
+        out: list[dt.date] = []
+        for kind in kinds:
+            dates = self.index.kind_dates.get(kind)
+            if dates:
+                lo = 0 if since is None else bisect_left(dates, since)
+                out.extend(dates[lo : bisect_right(dates, self.on)])
+        out.sort()
+        return out
 
     def has(self, kind: EventKind) -> Any:
-        if any(e.event == kind for e in self.events):
+        if self.first(kind) is not None:
             return True
         return False if self.history_known else UNKNOWN
 
@@ -123,7 +168,7 @@ def _has_concerns(v: CaseView) -> Any:
 
 
 def _whereabouts_known(v: CaseView) -> Any:
-    if any(e.event in TRACING_EVENTS for e in v.events):
+    if any(v.first(kind) is not None for kind in TRACING_EVENTS):
         return True
     return _value(v.case.whereabouts.known)
 
@@ -139,7 +184,7 @@ def _absence_days(v: CaseView) -> Any:
 
 
 def _home_education_notice_in_writing(v: CaseView) -> Any:
-    notices = [e for e in v.events if e.event == EventKind.HOME_EDUCATION_NOTIFIED]
+    notices = [e for _, e in v.of_kind(EventKind.HOME_EDUCATION_NOTIFIED)]
     if any(e.in_writing is True for e in notices):
         return True
     if not v.history_known or any(e.in_writing is None for e in notices):
@@ -148,7 +193,7 @@ def _home_education_notice_in_writing(v: CaseView) -> Any:
 
 
 def _risk_level(v: CaseView) -> Any:
-    levels = [e.level for e in v.events if e.event == EventKind.RISK_ASSESSMENT_COMPLETED]
+    levels = [e.level for _, e in v.of_kind(EventKind.RISK_ASSESSMENT_COMPLETED)]
     levels = [lv for lv in levels if lv is not None]
     if levels:
         return levels[-1]
@@ -156,7 +201,7 @@ def _risk_level(v: CaseView) -> Any:
 
 
 def _other_la_in_writing(v: CaseView) -> Any:
-    got = [e.in_writing for e in v.events if e.event == EventKind.CONFIRMED_IN_OTHER_LA]
+    got = [e.in_writing for _, e in v.of_kind(EventKind.CONFIRMED_IN_OTHER_LA)]
     if any(w is True for w in got):
         return True
     if any(w is None for w in got) or not v.history_known:
@@ -167,10 +212,32 @@ def _other_la_in_writing(v: CaseView) -> Any:
 def _information_after_closure(v: CaseView) -> Any:
     if not v.history_known:
         return UNKNOWN
-    closed = [i for i, e in enumerate(v.events) if e.event == EventKind.CASE_CLOSED]
+    closed = v.of_kind(EventKind.CASE_CLOSED)
     if not closed:
         return False
-    return any(e.event == EventKind.NEW_INFORMATION_RECEIVED for e in v.events[closed[-1] + 1:])
+    news = v.of_kind(EventKind.NEW_INFORMATION_RECEIVED)
+    return bool(news) and news[-1][0] > closed[-1][0]
+
+
+def _days_since_leave(v: CaseView) -> Any:
+    """School days after the last day of leave (deletion ground 2006 reg 8(1)(f), 2024 reg
+    9(1)(h)): the first school day after the leave is day 1."""
+    ended = v.first(EventKind.LEAVE_OF_ABSENCE_ENDED)
+    if ended is None:
+        return UNKNOWN if not v.history_known else Count(0, 0)
+    returned = v.latest(EventKind.RETURNED_TO_SCHOOL)
+    if returned is not None and returned > ended:
+        return Count(0, 0)
+    return v.calendar.count_school_days(ended + dt.timedelta(days=1), v.on)
+
+
+def _registered_elsewhere_on(view: CaseView) -> Any:
+    """The first record that the pupil is registered at another school, for anchors."""
+    got = [d for d in (view.first(EventKind.NEW_SCHOOL_ADMITTED),
+                       view.first(EventKind.FOUND_ON_ROLL_ELSEWHERE)) if d is not None]
+    if got:
+        return min(got)
+    return None if view.history_known else UNKNOWN
 
 
 def _catalogue() -> dict[str, Fact]:
@@ -259,6 +326,38 @@ def _catalogue() -> dict[str, Fact]:
         Fact("case.new_information_after_closure", FactType.BOOL,
              "A new_information_received event is recorded after the latest case_closed event "
              "(false when the case was never closed).", _information_after_closure),
+        # Deletion grounds (2006 Regulations reg 8(1), 2024 Regulations reg 9(1)).
+        Fact("absence.every_session_coded_g_n_o", FactType.BOOL,
+             "Every session of the current absence is recorded with code G, N or O (2024 "
+             "Regulations reg 10, Table 3) and none with another code; unknown unless the case "
+             "says so.", c("absence", "every_session_coded_g_n_o")),
+        Fact("absence.school_days_since_leave_ended", FactType.SCHOOL_DAY_COUNT,
+             "School days after the last day of a leave of absence (the first "
+             "leave_of_absence_ended event) up to the evaluation date, inclusive (0 once a return "
+             "to school is recorded after it).", _days_since_leave),
+        Fact("absence.expected_sickness_school_days", FactType.INT,
+             "School days the school has reasonable grounds to believe the pupil will miss "
+             "through sickness this school year, consecutively or cumulatively.",
+             c("absence", "expected_sickness_school_days")),
+        Fact("school.dual_registered", FactType.BOOL,
+             "Registered at this school and at one or more other schools (agreed dual "
+             "registration).", c("school", "dual_registered")),
+        Fact("school.main_school_of_mobile_child", FactType.BOOL,
+             "This school is the main school of a dual-registered mobile child.",
+             c("school", "main_school_of_mobile_child")),
+        Fact("school.boarder", FactType.BOOL, "A boarder at this school.", c("school", "boarder")),
+        Fact("child.detention_order_months", FactType.INT,
+             "Length in months of the court order (or order of recall) under which the pupil is "
+             "detained.", c("child", "detention_order_months")),
+        Fact("education.return_to_school_expected", FactType.BOOL,
+             "The school has reasonable grounds to believe the pupil will attend the school again.",
+             c("education", "return_to_school_expected")),
+        Fact("education.staying_after_compulsory_school_age", FactType.BOOL,
+             "The pupil or a parent has indicated the pupil will continue at the school after "
+             "compulsory school age.", c("education", "staying_after_compulsory_school_age")),
+        Fact("education.meets_sixth_form_entry_requirements", FactType.BOOL,
+             "The pupil meets the academic entry requirements of the school's sixth form.",
+             c("education", "meets_sixth_form_entry_requirements")),
     ]
     for kind in EventKind:
         facts.append(
@@ -281,6 +380,14 @@ ANCHORS: dict[str, str] = {
     "home_education_written_notice": (
         "The first home_education_notified event recorded with in_writing: true."
     ),
+    "registered_at_another_school": (
+        "The first record that the pupil is registered at another school (new_school_admitted "
+        "or found_on_roll_elsewhere)."
+    ),
+    "compulsory_school_age_ends": (
+        "The last day of compulsory school age: the last Friday in June of the school year in "
+        "which the child turns 16 (EA 1996 s8)."
+    ),
     **{k.value: f"The first '{k.value}' event in the history." for k in EventKind},
 }
 
@@ -295,7 +402,7 @@ def anchor_date(view: CaseView, anchor: str) -> Any:
     if anchor == "place_start":
         return _value(view.case.education.place_start_on)
     if anchor == "home_education_written_notice":
-        written = [e for e in view.events if e.event == EventKind.HOME_EDUCATION_NOTIFIED]
+        written = [e for _, e in view.of_kind(EventKind.HOME_EDUCATION_NOTIFIED)]
         got = next((e.on for e in written if e.in_writing is True), None)
         if got is not None:
             return got
@@ -303,6 +410,11 @@ def anchor_date(view: CaseView, anchor: str) -> Any:
         return UNKNOWN if unsure else None
     if anchor == "out_of_education_started":
         return _value(view.case.education.out_of_education_since)
+    if anchor == "registered_at_another_school":
+        return _registered_elsewhere_on(view)
+    if anchor == "compulsory_school_age_ends":
+        born = view.case.child.date_of_birth
+        return UNKNOWN if born is None else compulsory_school_age(born).ends_on
     kind = EventKind(anchor)
     got = view.first(kind)
     if got is not None:

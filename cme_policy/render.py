@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from .result import ActionOut, EvaluationResult
+from .result import ActionOut, EvaluationResult, RuleFinding
 from .vocabulary import Status
 
 _ORDER = [
@@ -20,7 +20,7 @@ _ORDER = [
 ]
 
 
-def _when(a: ActionOut) -> str:
+def _when(a: ActionOut | RuleFinding) -> str:
     if a.due_on:
         return f"by {a.due_on}"
     if a.not_before:
@@ -28,18 +28,32 @@ def _when(a: ActionOut) -> str:
     return "-"
 
 
+def _wrap(text: str, width: int, indent: str) -> list[str]:
+    return textwrap.wrap(text, width, initial_indent=indent, subsequent_indent=indent + "  ")
+
+
 def render_table(result: EvaluationResult, width: int = 100) -> str:
+    """One line per duty (the verdict to act on), then why, with the rules behind each."""
+    floor = f"; on the national floor '{result.statutory_floor}'" if result.statutory_floor else ""
     lines = [
-        f"{result.authority} ({result.policy}) on {result.on}",
+        f"{result.authority} ({result.policy}) on {result.on}{floor}",
         f"Case state: {result.state_reason}"
         + (f"; next review by {result.next_review_on}" if result.next_review_on else ""),
         f"Compulsory school age: {result.compulsory_school_age}",
         "",
     ]
     rows = sorted(result.actions, key=lambda a: _ORDER.index(a.status))
-    head = ("STATUS", "DATE", "ACTION", "WHO", "RULE", "CITED")
+    head = ("STATUS", "DATE", "ACTION", "WHO", "BINDING RULE", "CITED")
     table = [head] + [
-        (a.status.value, _when(a), a.kind.value, a.actor.value, a.rule_id, a.citation.section) for a in rows
+        (
+            a.status.value,
+            _when(a),
+            a.kind.value,
+            a.actor.value,
+            a.rule_id + (f" (+{len(a.rules) - 1})" if len(a.rules) > 1 else ""),
+            f"{a.pack} {a.citation.section}",
+        )
+        for a in rows
     ]
     widths = [max(len(r[i]) for r in table) for i in range(len(head))]
     for r in table:
@@ -49,19 +63,27 @@ def render_table(result: EvaluationResult, width: int = 100) -> str:
     lines.append("")
     lines.append("Why:")
     for i, a in enumerate(rows, 1):
-        text = f"{i}. [{a.rule_id}] {a.reason} Source: {a.citation}."
+        text = f"{i}. {a.kind.value} ({a.actor.value}): {a.status.value}. {a.reason} Source: {a.citation}."
         if a.route:
             text += f" Route: {a.route}."
         lines.extend(textwrap.wrap(text, width, subsequent_indent="   "))
+        for c in a.caveats:
+            lines.extend(_wrap(f"Note: {c}", width, "   "))
         if a.interpretation:
-            lines.extend(
-                textwrap.wrap(
-                    f"Interpretation: {a.interpretation}",
-                    width,
-                    initial_indent="   ",
-                    subsequent_indent="   ",
+            lines.extend(_wrap(f"Interpretation: {a.interpretation}", width, "   "))
+        if len(a.rules) > 1:
+            lines.append("   Rules behind it:")
+            for r in a.rules:
+                mark = "*" if r.binding else "-"
+                lines.extend(
+                    _wrap(
+                        f"{mark} {r.rule_id} ({r.pack}, {r.citation.section}), {r.role.value}: "
+                        f"{r.status.value} {_when(r)}"
+                        + (f"; unmet: {'; '.join(r.unmet)}" if r.unmet else ""),
+                        width,
+                        "     ",
+                    )
                 )
-            )
     if result.facts_needed:
         lines += ["", "Facts still needed to decide: " + ", ".join(result.facts_needed)]
     if result.warnings:

@@ -1,12 +1,19 @@
-"""What an evaluation returns: dated, explained actions and the case's state. JSON-ready."""
+"""What an evaluation returns: one verdict per duty, the rules behind it, and the case's state.
+
+``result.actions`` holds one :class:`ActionOut` per duty (action kind and actor): the answer a
+caseworker acts on. Beneath each, :attr:`ActionOut.rules` lists every rule that bears on it (a
+rule requiring it, a ground for it, a restriction on it, a prohibition), each with its own date,
+status, citation and reason. JSON-ready.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .vocabulary import ActionKind, Actor, CaseState, DeadlineType, Status
+from .vocabulary import ActionKind, Actor, CaseState, DeadlineType, Role, Status
 
 
 class CitationOut(BaseModel):
@@ -20,8 +27,45 @@ class CitationOut(BaseModel):
         return f"{self.document} {self.section}"
 
 
+class RuleFinding(BaseModel):
+    """What one rule says about a duty on the evaluation date (one line beneath a verdict)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    rule_id: str
+    pack: str = Field(description="The pack that defines the rule (a local pack, or 'england').")
+    role: Role = Field(description="requires, ground, restriction or prohibition.")
+    deadline_type: DeadlineType | None = None
+    due_on: dt.date | None = Field(None, description="Due date, for a rule that requires it by a date.")
+    not_before: dt.date | None = Field(
+        None,
+        description="For a ground or restriction: the earliest date it is met on what is known "
+        "(a lower bound while a record it waits for is missing).",
+    )
+    status: Status = Field(description="This rule's own answer; the verdict above combines them.")
+    binding: bool = Field(False, description="This rule sets the verdict's status and date.")
+    citation: CitationOut
+    also_cites: list[CitationOut] = Field(default_factory=list)
+    route: str | None = None
+    reason: str = Field(description="Why the rule applies and how its date was counted.")
+    interpretation: str | None = None
+    unmet: list[str] = Field(
+        default_factory=list, description="For a ground or restriction: what is not yet met, in words."
+    )
+    completed_on: dt.date | None = None
+    late: bool | None = None
+    recurring: bool = False
+    facts_needed: list[str] = Field(default_factory=list)
+    caveats: list[str] = Field(default_factory=list)
+
+
 class ActionOut(BaseModel):
-    """One action the policy requires (or permits, or forbids) for this case."""
+    """The verdict on one duty (an action kind and who must act) for this case.
+
+    ``status``, ``due_on`` and ``not_before`` are the answer to act on. ``rule_id``, ``pack``,
+    ``citation`` and ``reason`` are those of the rule that binds; every rule that bears on the
+    duty is in ``rules``, each with its own citation, date and reason.
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -29,20 +73,28 @@ class ActionOut(BaseModel):
     actor: Actor
     route: str | None = None
     deadline_type: DeadlineType | None = None
-    due_on: dt.date | None = Field(None, description="Due date, for 'by' deadlines.")
-    not_before: dt.date | None = Field(None, description="Earliest permitted date.")
+    due_on: dt.date | None = Field(None, description="Due date: the earliest date that binds.")
+    not_before: dt.date | None = Field(
+        None, description="Earliest permitted date, for an action such as removal from roll."
+    )
     status: Status
-    rule_id: str
-    pack: str = Field(description="The pack in the lineage that defines the rule.")
+    rule_id: str = Field(description="The rule that binds.")
+    pack: str = Field(description="The pack that defines the binding rule.")
     citation: CitationOut
     also_cites: list[CitationOut] = Field(default_factory=list)
-    reason: str = Field(description="Why it applies and how its date was counted.")
+    reason: str = Field(description="Why it applies, how its date was counted, what it waits for.")
     interpretation: str | None = None
     completed_on: dt.date | None = None
     late: bool | None = Field(None, description="Done after its due date.")
     recurring: bool = False
     facts_needed: list[str] = Field(default_factory=list)
     caveats: list[str] = Field(default_factory=list)
+    rules: list[RuleFinding] = Field(
+        default_factory=list, description="Every rule behind this verdict, the binding one first."
+    )
+
+    def rule_ids(self) -> list[str]:
+        return [r.rule_id for r in self.rules]
 
 
 class EvaluationResult(BaseModel):
@@ -59,8 +111,23 @@ class EvaluationResult(BaseModel):
     facts_needed: list[str]
     warnings: list[str]
 
+    statutory_floor: str | None = Field(
+        None, description="The national pack evaluated beneath a local one, if any."
+    )
+
     def to_json(self, indent: int | None = 2) -> str:
+        """Deterministic JSON text."""
         return self.model_dump_json(indent=indent)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready plain data (dates as ISO strings), equal to ``json.loads(to_json())``."""
+        return self.model_dump(mode="json")
+
+    def action(self, kind: ActionKind | str, actor: Actor | str | None = None) -> ActionOut | None:
+        """The verdict on one duty, or ``None`` when no rule bears on it."""
+        return next(
+            (a for a in self.actions if a.kind == kind and (actor is None or a.actor == actor)), None
+        )
 
     def outstanding(self) -> list[ActionOut]:
         """Actions still to do or to decide (not done, not merely permitted or forbidden)."""

@@ -30,11 +30,15 @@ Purpose = Literal["fires", "does_not_fire", "unknown_fact", "boundary"]
 
 
 class ActionMatch(BaseModel):
-    """Keys an action must have; keys left out are not checked."""
+    """Keys a verdict (one entry of ``result.actions``) must have; keys left out are not checked.
+
+    ``rule`` matches when the rule is among the rules behind the verdict; every other key is
+    checked against the verdict itself (its status and dates are the answer a caseworker acts on).
+    """
 
     model_config = _CONFIG
 
-    rule: StrictStr | None = None
+    rule: StrictStr | None = Field(None, description="A rule among those behind the verdict.")
     kind: ActionKind | None = None
     actor: Actor | None = None
     status: Status | None = None
@@ -45,8 +49,9 @@ class ActionMatch(BaseModel):
     facts_needed: list[StrictStr] | None = None
 
     def matches(self, a: ActionOut) -> bool:
+        if self.rule is not None and self.rule not in a.rule_ids():
+            return False
         checks = [
-            (self.rule, a.rule_id),
             (self.kind, a.kind),
             (self.actor, a.actor),
             (self.status, a.status),

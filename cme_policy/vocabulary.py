@@ -109,6 +109,43 @@ class EventKind(StrEnum):
     # The school learned that the pupil is leaving (or has left) the school, e.g. the parent
     # said the family is moving (Randal Cremer Expectations 4).
     LEAVING_NOTIFIED = "leaving_notified"
+    # Deletion grounds (2006 Regulations reg 8(1); 2024 Regulations reg 9(1)): the dated event
+    # that meets each ground, so the earliest lawful deletion day can be counted from it.
+    # The authority substituted another school for the one named in the school attendance order.
+    SCHOOL_ATTENDANCE_ORDER_AMENDED = "school_attendance_order_amended"
+    # The authority revoked the order because suitable education is arranged otherwise than at school.
+    SCHOOL_ATTENDANCE_ORDER_REVOKED = "school_attendance_order_revoked"
+    # Every other school at which a dual-registered pupil is registered consented to the deletion.
+    OTHER_SCHOOLS_CONSENTED_TO_DELETION = "other_schools_consented_to_deletion"
+    # The school learned that the pupil no longer (ordinarily or normally) lives within a
+    # reasonable distance of the school.
+    MOVED_BEYOND_REASONABLE_DISTANCE = "moved_beyond_reasonable_distance"
+    # The school medical officer certified the pupil unlikely to be fit to attend before ceasing
+    # to be of compulsory school age (2006 reg 8(1)(g)).
+    CERTIFIED_UNFIT_TO_ATTEND = "certified_unfit_to_attend"
+    # The pupil was detained under a final court order or an order of recall (or a sentence of
+    # detention): the day the detention began.
+    DETAINED_UNDER_COURT_ORDER = "detained_under_court_order"
+    CHILD_DIED = "child_died"
+    # At an independent or non-maintained special school: the pupil ceased to be a pupil of it.
+    CEASED_TO_BE_PUPIL_OF_SCHOOL = "ceased_to_be_pupil_of_school"
+    PERMANENTLY_EXCLUDED = "permanently_excluded"
+    # A pupil admitted for nursery education did not, on completing it, transfer to (continue in)
+    # a reception or higher class at the school.
+    NOT_TRANSFERRED_FROM_NURSERY = "not_transferred_from_nursery"
+    # A boarder's boarding charges remained unpaid at the end of the school term.
+    BOARDING_CHARGES_UNPAID_AT_END_OF_TERM = "boarding_charges_unpaid_at_end_of_term"
+    # The pupil has been located, and the school and the authority agreed there are no reasonable
+    # grounds to believe the pupil will attend the school again (WTISA on 2024 grounds (h), (i)).
+    NO_RETURN_AGREED = "no_return_agreed"
+    # The school's sickness return to the authority (2024 Regulations reg 13).
+    SICKNESS_RETURN_MADE = "sickness_return_made"
+    # A session was recorded with code N (reasons for absence not yet established), and the
+    # code was later replaced by another (2024 Regulations reg 10).
+    SESSION_CODED_N = "session_coded_n"
+    CODE_N_REPLACED = "code_n_replaced"
+    # The common transfer file and educational record were sent to the pupil's new school.
+    CTF_SENT = "ctf_sent"
 
 
 class ActionKind(StrEnum):
@@ -168,6 +205,9 @@ class ActionKind(StrEnum):
     UPDATE_REFERRER = "update_referrer"
     RECORD_ON_LOST_PUPILS_DATABASE = "record_on_lost_pupils_database"
     CHECK_SAFEGUARDING_REFERRAL = "check_safeguarding_referral"
+    NOTIFY_LA_OF_SICKNESS_ABSENCE = "notify_la_of_sickness_absence"
+    REPLACE_CODE_N = "replace_code_n"
+    SEND_COMMON_TRANSFER_FILE = "send_common_transfer_file"
 
 
 #: The history events that complete an action of each kind. An action is ``done`` once one of
@@ -236,6 +276,9 @@ COMPLETED_BY: dict[ActionKind, tuple[EventKind, ...]] = {
         EventKind.LOST_CTF_UPLOADED,
     ),
     ActionKind.CHECK_SAFEGUARDING_REFERRAL: (EventKind.SAFEGUARDING_REFERRAL_CHECKED,),
+    ActionKind.NOTIFY_LA_OF_SICKNESS_ABSENCE: (EventKind.SICKNESS_RETURN_MADE,),
+    ActionKind.REPLACE_CODE_N: (EventKind.CODE_N_REPLACED,),
+    ActionKind.SEND_COMMON_TRANSFER_FILE: (EventKind.CTF_SENT,),
 }
 
 ACTION_DESCRIPTIONS: dict[ActionKind, str] = {
@@ -305,6 +348,14 @@ ACTION_DESCRIPTIONS: dict[ActionKind, str] = {
     ActionKind.RECORD_ON_LOST_PUPILS_DATABASE: "Keep the child's record on the S2S Lost Pupils Database.",
     ActionKind.CHECK_SAFEGUARDING_REFERRAL: (
         "Check that the safeguarding referral to children's social care or the police was made."
+    ),
+    ActionKind.NOTIFY_LA_OF_SICKNESS_ABSENCE: (
+        "Tell the local authority of a pupil expected to miss 15 school days through sickness "
+        "(sickness return)."
+    ),
+    ActionKind.REPLACE_CODE_N: "Replace attendance code N (reason not yet established) with another code.",
+    ActionKind.SEND_COMMON_TRANSFER_FILE: (
+        "Send the common transfer file and educational record to the pupil's new school."
     ),
 }
 
@@ -387,6 +438,15 @@ class SchoolType(StrEnum):
 class DeadlineType(StrEnum):
     BY = "by"  # the action is due on or before the date
     NOT_BEFORE = "not_before"  # the action is permitted from the date (never earlier)
+
+
+class Role(StrEnum):
+    """How one rule bears on a duty, in a verdict's list of rules."""
+
+    REQUIRES = "requires"  # the rule requires the action (by a date, or undated)
+    GROUND = "ground"  # a lawful basis for a "not before" action
+    RESTRICTION = "restriction"  # a further condition on a "not before" action
+    PROHIBITION = "prohibition"  # the rule forbids the action while it applies
 
 
 class Permission(StrEnum):

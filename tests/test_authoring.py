@@ -198,7 +198,9 @@ def test_explain_rejects_unknown_format() -> None:
 def test_timeline_text_marks_school_days_holidays_and_deadlines() -> None:
     tl = build_timeline(load_policy("kent"), parse_case(CASE), dt.date(2025, 2, 12))
     assert tl.start == dt.date(2025, 2, 10)
-    assert tl.end == dt.date(2025, 3, 3)  # the referral deadline, projected
+    # Projected to the earliest removal date on what is known: absence day 21, Mon 17 Mar 2025
+    # (the referral is due on day 11, Mon 3 Mar; half term 17-21 Feb is skipped).
+    assert tl.end == dt.date(2025, 3, 17)
     text = render_text(tl)
     lines = text.splitlines()
     week = next(line for line in lines if line.startswith("10 Feb 2025"))

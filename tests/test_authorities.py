@@ -45,9 +45,25 @@ def test_kent_never_closes_an_untraced_case_it_goes_dormant():
 
 
 def test_manchester_closes_an_untraced_case_within_six_months():
+    # Six months after the referral of Mon 13 Jan 2025 is Sun 13 Jul 2025. The closure is due by
+    # then, but an untraced case may close only once the MASH referral and the Lost Pupils
+    # Database upload are recorded: the prohibition wins, and the entry says both.
     _, closures = _closures("manchester")
-    dated = [c for c in closures if c.due_on is not None]
-    assert [(c.due_on, c.status) for c in dated] == [(dt.date(2025, 7, 13), Status.OVERDUE)]
+    assert [(c.due_on, c.status) for c in closures] == [(dt.date(2025, 7, 13), Status.FORBIDDEN)]
+    assert {"mcr_close_untraced_max_6_months", "mcr_case_closed_only_on_an_outcome"} <= set(
+        closures[0].rule_ids()
+    )
+    assert any("requires it by Sun 13 Jul 2025" in c for c in closures[0].caveats)
+    outcome = {
+        **UNTRACED,
+        "history": [
+            *UNTRACED["history"],
+            {"event": "mash_enquiry_made", "on": "2025-04-02"},
+            {"event": "lost_ctf_uploaded", "on": "2025-04-02"},
+        ],
+    }
+    _, closures = _closures("manchester", outcome)
+    assert [(c.due_on, c.status) for c in closures] == [(dt.date(2025, 7, 13), Status.OVERDUE)]
 
 
 def test_havering_reviews_then_closes_or_passes_to_social_care():

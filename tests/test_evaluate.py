@@ -24,8 +24,9 @@ KENT = load_policy("kent")
 
 
 def _one(result, rule_id, kind=None):
-    got = [a for a in result.actions if a.rule_id == rule_id and (kind is None or a.kind == kind)]
-    assert len(got) == 1, [(a.rule_id, a.kind) for a in result.actions]
+    """The verdict that has ``rule_id`` among the rules behind it."""
+    got = [a for a in result.actions if rule_id in a.rule_ids() and (kind is None or a.kind == kind)]
+    assert len(got) == 1, [(a.rule_ids(), a.kind) for a in result.actions]
     return got[0]
 
 
@@ -56,14 +57,24 @@ def test_a_referral_recorded_in_time_is_done_and_stays_done(kent_case):
         assert referral.completed_on == dt.date(2025, 2, 27)
 
 
-def test_no_off_roll_until_the_liaison_officer_advises(kent_case):
+def test_no_off_roll_until_the_liaison_officer_advises_and_a_statutory_ground_is_met(kent_case):
+    # Absence day 1 Mon 10 Feb 2025; half term 17-21 Feb; day 20 Fri 14 Mar, day 21 Mon 17 Mar.
+    kent_case["absence"]["authorised"] = False
     kent_case["history"] = [{"event": "cme_referral_made", "on": "2025-03-03"}]
     held = _one(evaluate(KENT, kent_case, on="2025-03-10"), "no_deletion_until_slo_advises")
     assert held.kind == ActionKind.REMOVE_FROM_ROLL and held.status == Status.NOT_YET_PERMITTED
-    assert held.not_before is None
+    # The 20-day ground is the earliest date on what is known; joint enquiries are awaited too.
+    assert held.not_before == dt.date(2025, 3, 17)
+    assert "deletion_20_school_days_2024" in held.rule_ids()
     kent_case["history"].append({"event": "off_roll_advice_given", "on": "2025-03-20"})
+    advised = _one(evaluate(KENT, kent_case, on="2025-03-20"), "no_deletion_until_slo_advises")
+    # Kent's own condition is met, but the regulations' ground needs failed joint enquiries.
+    assert advised.status == Status.NOT_YET_PERMITTED
+    assert any("national rule binds" in c and "no_deletion_until_slo_advises" in c for c in advised.caveats)
+    kent_case["history"].insert(1, {"event": "joint_enquiries_completed", "on": "2025-03-19"})
     ok = _one(evaluate(KENT, kent_case, on="2025-03-20"), "no_deletion_until_slo_advises")
     assert ok.status == Status.PERMITTED and ok.not_before == dt.date(2025, 3, 20)
+    assert ok.rule_id == "no_deletion_until_slo_advises"  # the latest condition binds the date
 
 
 def test_untraced_case_goes_dormant_with_monthly_reviews_and_never_closes(kent_case):
@@ -91,9 +102,12 @@ def test_an_unknown_fact_asks_for_information_instead_of_not_firing(kent_case):
     del kent_case["child"]["looked_after"]
     kent_case["history"] = [{"event": "cme_referral_made", "on": "2025-03-03"}]
     result = evaluate(KENT, kent_case, on="2025-03-05")
-    cic = _one(result, "child_in_care_kept_on_roll_until_admitted")
+    removal = _one(result, "child_in_care_kept_on_roll_until_admitted")
+    # Not permitted either way (no statutory ground is met yet), but the rule beneath it asks.
+    assert removal.status == Status.NOT_YET_PERMITTED
+    cic = next(r for r in removal.rules if r.rule_id == "child_in_care_kept_on_roll_until_admitted")
     assert cic.status == Status.NEEDS_INFORMATION and cic.facts_needed == ["child.looked_after"]
-    assert "child.looked_after" in result.facts_needed
+    assert "child.looked_after" in removal.facts_needed and "child.looked_after" in result.facts_needed
 
 
 def test_result_is_json_and_deterministic(kent_case):
@@ -210,16 +224,28 @@ def test_done_actions_stay_done_after_the_child_is_found(kent_case):
 
 
 def test_taking_a_not_before_action_early_is_a_breach(kent_case):
+    kent_case["absence"]["authorised"] = False
     kent_case["history"] = [
         {"event": "cme_referral_made", "on": "2025-03-03"},
         {"event": "removed_from_roll", "on": "2025-03-05"},
     ]
     held = _one(evaluate(KENT, kent_case, on="2025-03-06"), "no_deletion_until_slo_advises")
     assert held.status == Status.BREACHED and held.completed_on == dt.date(2025, 3, 5)
-    assert "before it was permitted" in held.reason
+    assert "no_deletion_until_slo_advises" in held.reason and "not met" in held.reason
+    # With the advice given first, the removal on absence day 15 still had no statutory ground.
     kent_case["history"].insert(1, {"event": "off_roll_advice_given", "on": "2025-03-04"})
-    ok = _one(evaluate(KENT, kent_case, on="2025-03-06"), "no_deletion_until_slo_advises")
-    assert ok.status == Status.DONE
+    early = _one(evaluate(KENT, kent_case, on="2025-03-06"), "no_deletion_until_slo_advises")
+    assert early.status == Status.BREACHED and "deletion_20_school_days_2024" in early.reason
+    # Day 21 is Mon 17 Mar: joint enquiries failed on 18 Mar, advice on 19 Mar, removal on 20 Mar.
+    kent_case["history"] = [
+        {"event": "cme_referral_made", "on": "2025-03-03"},
+        {"event": "joint_enquiries_completed", "on": "2025-03-18"},
+        {"event": "off_roll_advice_given", "on": "2025-03-19"},
+        {"event": "removed_from_roll", "on": "2025-03-20"},
+    ]
+    kent_case["school"]["on_roll"] = False
+    ok = _one(evaluate(KENT, kent_case, on="2025-03-21"), "deletion_20_school_days_2024")
+    assert ok.status == Status.DONE and ok.completed_on == dt.date(2025, 3, 20)
 
 
 def test_a_dormant_case_whose_child_is_traced_is_open_again(kent_case):

@@ -41,6 +41,7 @@ class Dated:
     pending: bool = False  # anchored on an event that has not happened yet
     urgent_undated: bool = False  # immediate, but the anchor date is not recorded
     withheld: bool = False  # a not-before date that cannot be counted safely
+    earliest: dt.date | None = None  # when withheld: the date counted on weekdays, a lower bound
 
 
 def _fmt(d: dt.date) -> str:
@@ -111,12 +112,13 @@ def compute(deadline: Deadline, view: CaseView, start: dt.date | None = None) ->
                 )
             else:
                 out.withheld = True
+                out.earliest = out.date
                 out.date = None
                 out.needed.append(f"term dates for {years}")
                 out.caveats.append(
-                    f"term dates for {years} are not known, so the earliest permitted date cannot "
-                    "be counted without risk of giving one that is too early; supply the school's "
-                    "term dates for that year"
+                    f"term dates for {years} are not known, so the earliest permitted date is "
+                    "counted on every weekday: a lower bound only (it is certainly not permitted "
+                    "before it; from it, whether it is needs the school's term dates for that year)"
                 )
     elif after.unit in ("calendar_days", "months") and date.weekday() >= 5:
         out.explanation += f" (a {date:%A}: the date is not moved)"

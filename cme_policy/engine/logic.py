@@ -38,6 +38,11 @@ class Evaluator:
         self.view = view
         self._facts: dict[str, Any] = {}
 
+    def pin(self, values: dict[str, Any] | Any) -> None:
+        """Fix some facts for this view (a child removed from roll on a day was on roll until
+        the removal, whatever the case says now)."""
+        self._facts.update(values)
+
     def fact(self, name: str) -> Any:
         try:
             return self._facts[name]

@@ -1,0 +1,440 @@
+"""One verdict per duty: combining what every rule says about one action of one actor.
+
+A duty is an action kind and who must act. Rules bear on it in four ways (:class:`Role`):
+
+* **requires**: it must be done (by a date, or undated). Several such rules give one entry, due
+  on the earliest date that binds; the others are listed beneath it. Where the binding date is
+  a national one and a local rule gives a later date, the entry says the national rule binds.
+* **ground**: a lawful basis for a "not before" action such as removal from roll. A ground is
+  met only when its rule applies and every one of its gates has passed.
+* **restriction**: a further condition on the action, whatever the ground.
+* **prohibition**: the action is forbidden while the rule applies.
+
+An action that has grounds or restrictions is ``permitted`` only when at least one ground is
+met in full and every applicable restriction is met; a prohibition in force always wins (as in
+Cedar: permit when some permit holds and no forbid does). For the actions whose grounds the
+law lists exhaustively (:data:`~cme_policy.vocabulary.STATUTORY_GROUNDS`), a local duty to take
+the action never stands in for a ground. A recorded action is judged on the case as it stood
+on the day it was taken: ``done`` if it was lawful then, ``breached`` if not.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from typing import Protocol
+
+from ..result import ActionOut, RuleFinding
+from ..vocabulary import STATUTORY_GROUNDS, ActionKind, Actor, DeadlineType, Role, Status
+
+Key = tuple[ActionKind, Actor]
+
+_OUTSTANDING = (Status.OVERDUE, Status.DUE, Status.UPCOMING)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One rule's finding on one duty, with its place in pack order."""
+
+    key: Key
+    order: int
+    out: RuleFinding
+    urgent_undated: bool = False
+
+    def with_reason(self, reason: str) -> Finding:
+        return replace(self, out=self.out.model_copy(update={"reason": reason}))
+
+
+class JudgeLike(Protocol):
+    def completions(self, key: Key, findings: list[Finding]) -> list[dt.date]: ...
+
+    def findings_on(self, key: Key, day: dt.date) -> list[Finding]: ...
+
+
+def combine(
+    findings: Iterable[Finding], judge: JudgeLike, on: dt.date, floor: str | None, gated: Iterable[Key] = ()
+) -> list[ActionOut]:
+    """One :class:`ActionOut` per duty, in the order the duties first appear in the packs.
+
+    ``gated`` names the duties that need a permission: one of them that was taken stays
+    reported, judged on the day it was taken, after every rule about it has stopped applying.
+    """
+    groups: dict[Key, list[Finding]] = {}
+    for f in sorted(findings, key=lambda f: f.order):
+        groups.setdefault(f.key, []).append(f)
+    for key in gated:
+        if key not in groups:
+            taken = judge.completions(key, [])
+            basis = judge.findings_on(key, taken[0]) if taken else []
+            if basis:
+                groups[key] = basis
+    return [_Verdict(key, fs, judge, on, floor).entry() for key, fs in groups.items()]
+
+
+def _fmt(d: dt.date) -> str:
+    return f"{d:%a %d %b %Y}"
+
+
+def _name(f: RuleFinding) -> str:
+    return f"{f.rule_id} ({f.pack}, {f.citation.section})"
+
+
+class _Verdict:
+    def __init__(
+        self, key: Key, findings: list[Finding], judge: JudgeLike, on: dt.date, floor: str | None
+    ) -> None:
+        self.key = key
+        self.findings = findings
+        self.judge = judge
+        self.on = on
+        self.floor = floor
+        self.statutory = key[0] in STATUTORY_GROUNDS
+        self.caveats: list[str] = []
+
+    def _role(self, findings: list[Finding], role: Role) -> list[RuleFinding]:
+        return [f.out for f in findings if f.out.role is role]
+
+    @property
+    def gated(self) -> bool:
+        """Whether taking the action needs a permission (a ground, or no restriction unmet)."""
+        roles = {f.out.role for f in self.findings}
+        return self.statutory or bool(roles & {Role.GROUND, Role.RESTRICTION})
+
+    # -- the entry ---------------------------------------------------------------------------
+
+    def entry(self) -> ActionOut:
+        requires = self._role(self.findings, Role.REQUIRES)
+        gated_or_forbidden = self.gated or any(f.out.role is Role.PROHIBITION for f in self.findings)
+        if gated_or_forbidden:
+            taken = self.judge.completions(self.key, self.findings)
+            if taken:
+                return self._taken(taken, requires)
+        forbidding = [
+            f.out for f in self.findings if f.out.role is Role.PROHIBITION and f.out.status is Status.FORBIDDEN
+        ]
+        breached = [
+            f.out for f in self.findings if f.out.role is Role.PROHIBITION and f.out.status is Status.BREACHED
+        ]
+        if breached:
+            return self._build(breached[0], Status.BREACHED, others=self._all(), completed_on=breached[0].completed_on)
+        if forbidding:
+            return self._forbidden(forbidding[0], requires)
+        maybe = [
+            f.out
+            for f in self.findings
+            if f.out.role is Role.PROHIBITION and f.out.status is Status.NEEDS_INFORMATION
+        ]
+        for m in maybe:
+            self.caveats.append(f"{_name(m)} may forbid it: needs {', '.join(m.facts_needed) or 'more facts'}")
+        if requires:
+            return self._required(requires)
+        if maybe and not self.gated:
+            return self._build(maybe[0], Status.NEEDS_INFORMATION, others=self._all())
+        entry = self._permission(self.findings)
+        if maybe and entry.status is Status.PERMITTED:
+            return entry.model_copy(update={"status": Status.NEEDS_INFORMATION})
+        return entry
+
+    def _all(self) -> list[RuleFinding]:
+        return [f.out for f in self.findings]
+
+    def _build(
+        self,
+        binding: RuleFinding,
+        status: Status,
+        *,
+        others: list[RuleFinding],
+        due_on: dt.date | None = None,
+        not_before: dt.date | None = None,
+        reason: str | None = None,
+        deadline_type: DeadlineType | None = None,
+        completed_on: dt.date | None = None,
+        late: bool | None = None,
+        facts_needed: Iterable[str] = (),
+    ) -> ActionOut:
+        rules = [binding.model_copy(update={"binding": True})]
+        rules += [r for r in others if r is not binding]
+        # Facts that would settle a rule beneath it, whether or not they decide today's status.
+        needed = sorted(
+            {*facts_needed, *(n for r in rules if r.status is Status.NEEDS_INFORMATION for n in r.facts_needed)}
+        )
+        caveats = sorted({*self.caveats, *(c for r in rules for c in r.caveats)})
+        return ActionOut(
+            kind=self.key[0],
+            actor=self.key[1],
+            route=binding.route or next((r.route for r in rules if r.route), None),
+            deadline_type=deadline_type if deadline_type is not None else binding.deadline_type,
+            due_on=due_on,
+            not_before=not_before,
+            status=status,
+            rule_id=binding.rule_id,
+            pack=binding.pack,
+            citation=binding.citation,
+            also_cites=binding.also_cites,
+            reason=reason if reason is not None else binding.reason,
+            interpretation=binding.interpretation,
+            completed_on=completed_on,
+            late=late,
+            recurring=binding.recurring,
+            facts_needed=needed,
+            caveats=caveats,
+            rules=rules,
+        )
+
+    # -- required ("by" or undated) ----------------------------------------------------------
+
+    def _required(self, requires: list[RuleFinding]) -> ActionOut:
+        on = self.on
+        outstanding = [r for r in requires if r.status in _OUTSTANDING]
+        unknown = [r for r in requires if r.status is Status.NEEDS_INFORMATION]
+        done = [r for r in requires if r.status is Status.DONE]
+        earliest: Callable[[RuleFinding], dt.date] = lambda r: r.due_on or on  # noqa: E731
+        if outstanding:
+            binding = min(outstanding, key=earliest)
+            status = binding.status
+            if unknown:
+                self.caveats.append(
+                    "another rule may also require it, perhaps earlier: "
+                    + "; ".join(f"{_name(r)} needs {', '.join(r.facts_needed)}" for r in unknown)
+                )
+        elif unknown:
+            binding = min(unknown, key=lambda r: r.due_on or dt.date.max)
+            status = Status.NEEDS_INFORMATION
+        else:
+            binding = min(done, key=lambda r: (r.completed_on or dt.date.max))
+            status = Status.DONE
+        self._floor_binds(binding, requires)
+        reason = binding.reason
+        others = [r for r in requires if r is not binding and r.status is not Status.DONE]
+        if others and status is not Status.DONE:
+            reason += " Also required by " + "; ".join(
+                _name(r) + (f", due {_fmt(r.due_on)}" if r.due_on else "") for r in others
+            ) + "."
+        if status is not Status.DONE and self.gated:
+            permission = self._permission(self.findings)
+            if permission.status is not Status.PERMITTED:
+                status = (
+                    permission.status if permission.status is not Status.PERMITTED else status
+                )
+                reason += " It may not be taken yet: " + permission.reason
+        done_dates = [r.completed_on for r in done if r.completed_on]
+        return self._build(
+            binding,
+            status,
+            others=self._all(),
+            due_on=binding.due_on,
+            reason=reason,
+            completed_on=min(done_dates) if status is Status.DONE and done_dates else None,
+            late=any(r.late for r in done) if status is Status.DONE else None,
+            facts_needed=[n for r in unknown for n in r.facts_needed],
+        )
+
+    def _floor_binds(self, binding: RuleFinding, requires: list[RuleFinding]) -> None:
+        """Where the national date binds over a later local one, say so naming both rules."""
+        if self.floor is None or binding.pack != self.floor or binding.due_on is None:
+            return
+        for r in requires:
+            if r.pack != self.floor and r.status in _OUTSTANDING and (r.due_on is None or r.due_on > binding.due_on):
+                local = f"due {_fmt(r.due_on)}" if r.due_on else "no date"
+                self.caveats.append(
+                    f"the local rule {_name(r)} gives {local}; the national rule {_name(binding)} "
+                    f"is stricter and binds: due {_fmt(binding.due_on)}"
+                )
+
+    def _forbidden(self, forbidding: RuleFinding, requires: list[RuleFinding]) -> ActionOut:
+        reason = forbidding.reason
+        due = None
+        outstanding = [r for r in requires if r.status in _OUTSTANDING or r.status is Status.NEEDS_INFORMATION]
+        if outstanding:
+            first = min(outstanding, key=lambda r: r.due_on or self.on)
+            due = first.due_on
+            when = f"by {_fmt(due)}" if due else "now"
+            self.caveats.append(
+                f"{_name(first)} requires it {when}, but {_name(forbidding)} forbids it until its "
+                "condition no longer holds: meet that condition first"
+            )
+        not_before = None
+        if self.gated:  # once the prohibition lifts, the action still needs its permission
+            permission = self._permission(self.findings)
+            not_before = permission.not_before
+            if permission.status is not Status.PERMITTED:
+                reason += " Even then: " + permission.reason
+        return self._build(
+            forbidding, Status.FORBIDDEN, others=self._all(), due_on=due, not_before=not_before, reason=reason
+        )
+
+    # -- permission (grounds and restrictions) -----------------------------------------------
+
+    def _permission(self, findings: list[Finding]) -> ActionOut:
+        grounds = self._role(findings, Role.GROUND)
+        restrictions = self._role(findings, Role.RESTRICTION)
+        met = [g for g in grounds if g.status is Status.PERMITTED]
+        unsure = [g for g in grounds if g.status is Status.NEEDS_INFORMATION]
+        blocking = [r for r in restrictions if r.status is Status.NOT_YET_PERMITTED]
+        doubtful = [r for r in restrictions if r.status is Status.NEEDS_INFORMATION]
+        needs_ground = self.statutory or bool(grounds)
+        ground_state = "met" if met or not needs_ground else "unsure" if unsure else "unmet"
+        if blocking or ground_state == "unmet":
+            status = Status.NOT_YET_PERMITTED
+        elif ground_state == "met" and not doubtful:
+            status = Status.PERMITTED
+        else:
+            status = Status.NEEDS_INFORMATION
+        ground_dates = [g.not_before for g in (met or grounds) if g.not_before]
+        ground_on = min(ground_dates) if ground_dates else None
+        restriction_dates = [r.not_before for r in restrictions if r.not_before]
+        restriction_on = max(restriction_dates) if restriction_dates else None
+        dates = [d for d in (ground_on, restriction_on) if d]
+        not_before = max(dates) if dates and (ground_on or not needs_ground) else None
+        binding = self._binding(met or grounds, restrictions, ground_on, restriction_on)
+        reason = self._permission_reason(status, grounds, restrictions, met, not_before)
+        self._local_weaker(grounds, restrictions, status, not_before)
+        needed = [n for r in (*unsure, *doubtful) for n in r.facts_needed] if status is Status.NEEDS_INFORMATION else []
+        return self._build(
+            binding,
+            status,
+            others=[*grounds, *restrictions, *self._role(findings, Role.PROHIBITION)],
+            not_before=not_before,
+            reason=reason,
+            deadline_type=DeadlineType.NOT_BEFORE,
+            facts_needed=needed,
+        )
+
+    def _binding(
+        self,
+        grounds: list[RuleFinding],
+        restrictions: list[RuleFinding],
+        ground_on: dt.date | None,
+        restriction_on: dt.date | None,
+    ) -> RuleFinding:
+        if restrictions and (not grounds or (restriction_on and (ground_on is None or restriction_on > ground_on))):
+            later = [r for r in restrictions if r.not_before == restriction_on] or restrictions
+            unmet = [r for r in later if r.status is not Status.PERMITTED]
+            return (unmet or later)[0]
+        if grounds:
+            return min(grounds, key=lambda g: (g.not_before or dt.date.max))
+        return self.findings[0].out
+
+    def _permission_reason(
+        self,
+        status: Status,
+        grounds: list[RuleFinding],
+        restrictions: list[RuleFinding],
+        met: list[RuleFinding],
+        not_before: dt.date | None,
+    ) -> str:
+        what = self.key[0].value.replace("_", " ")
+        parts: list[str] = []
+        if status is Status.PERMITTED:
+            g = min(met, key=lambda g: g.not_before or dt.date.min) if met else None
+            head = f"Permitted{f' from {_fmt(not_before)}' if not_before else ''}"
+            parts.append(f"{head}: the ground {_name(g)} is met in full" if g else head)
+            if restrictions:
+                parts.append("and every restriction on it is met: " + "; ".join(_name(r) for r in restrictions))
+            return " ".join(parts) + "."
+        word = "Not yet permitted" if status is Status.NOT_YET_PERMITTED else "Cannot tell yet whether permitted"
+        if not_before:
+            word += f" (not before {_fmt(not_before)} on what is known)"
+        parts.append(word + ".")
+        if not grounds and (self.statutory or status is not Status.PERMITTED):
+            if self.statutory:
+                parts.append(
+                    f"No ground for {what} applies to this case in the packs evaluated: the grounds "
+                    f"are set by {STATUTORY_GROUNDS[self.key[0]]}."
+                )
+        for g in grounds:
+            if g.status is Status.PERMITTED:
+                parts.append(f"Ground {_name(g)}: met.")
+            else:
+                parts.append(f"Ground {_name(g)}: unmet: {'; '.join(g.unmet) or 'see its reason'}.")
+        for r in restrictions:
+            if r.status is not Status.PERMITTED:
+                parts.append(f"Restriction {_name(r)}: unmet: {'; '.join(r.unmet) or 'see its reason'}.")
+        return " ".join(parts)
+
+    def _local_weaker(
+        self,
+        grounds: list[RuleFinding],
+        restrictions: list[RuleFinding],
+        status: Status,
+        not_before: dt.date | None,
+    ) -> None:
+        """A local rule met while the national ground is not: the national rule binds."""
+        if self.floor is None or status is Status.PERMITTED:
+            return
+        national = [g for g in grounds if g.pack == self.floor]
+        for r in restrictions:
+            if r.pack != self.floor and r.status is Status.PERMITTED and (national or self.statutory):
+                waits = f"not before {_fmt(not_before)}" if not_before else "until a ground is met"
+                names = ", ".join(_name(g) for g in national) or STATUTORY_GROUNDS[self.key[0]]
+                self.caveats.append(
+                    f"the local rule {_name(r)} is met, but the national ground ({names}) is not: "
+                    f"the national rule binds, {waits}"
+                )
+
+    # -- taken (judged on the day) -----------------------------------------------------------
+
+    def _taken(self, taken: list[dt.date], requires: list[RuleFinding]) -> ActionOut:
+        first = taken[0]
+        for day in sorted(set(taken)):
+            basis = self.judge.findings_on(self.key, day)
+            verdict, why = self._lawful(basis, day)
+            if verdict is Status.BREACHED or verdict is Status.NEEDS_INFORMATION:
+                rules = [f.out for f in basis]
+                binding = why[0] if why else (rules[0] if rules else self.findings[0].out)
+                text = (
+                    f"Recorded as taken on {_fmt(day)}; judged on the case as it stood that day: "
+                    + " ".join(why_text for why_text in self._why(why, verdict))
+                )
+                needed = [n for r in why for n in r.facts_needed] if verdict is Status.NEEDS_INFORMATION else []
+                return self._build(
+                    binding, verdict, others=rules or self._all(), reason=text, completed_on=day,
+                    not_before=binding.not_before, facts_needed=needed,
+                )
+        late = None
+        dated = [r.due_on for r in requires if r.due_on]
+        if dated:
+            late = first > min(dated)
+        binding = next((r for r in self._all() if r.role is Role.GROUND), None) or self.findings[0].out
+        text = f"Recorded as taken on {_fmt(first)}, when it was permitted. " + binding.reason
+        return self._build(
+            binding, Status.DONE, others=self._all(), reason=text, completed_on=first, late=late,
+            due_on=min(dated) if dated else None,
+        )
+
+    def _lawful(self, basis: list[Finding], day: dt.date) -> tuple[Status, list[RuleFinding]]:
+        outs = [f.out for f in basis]
+        forbidding = [o for o in outs if o.role is Role.PROHIBITION and o.status in (Status.FORBIDDEN, Status.BREACHED)]
+        if forbidding:
+            return Status.BREACHED, forbidding
+        grounds = [o for o in outs if o.role is Role.GROUND]
+        restrictions = [o for o in outs if o.role is Role.RESTRICTION]
+        required = [o for o in outs if o.role is Role.REQUIRES and o.status is not Status.NEEDS_INFORMATION]
+        unmet = [r for r in restrictions if r.status is Status.NOT_YET_PERMITTED]
+        if unmet:
+            return Status.BREACHED, unmet
+        if any(g.status is Status.PERMITTED for g in grounds):
+            doubtful = [r for r in restrictions if r.status is Status.NEEDS_INFORMATION]
+            return (Status.NEEDS_INFORMATION, doubtful) if doubtful else (Status.DONE, [])
+        if not self.statutory and (required or not grounds):
+            return Status.DONE, []
+        unsure = [g for g in grounds if g.status is Status.NEEDS_INFORMATION]
+        if unsure:
+            return Status.NEEDS_INFORMATION, unsure
+        return Status.BREACHED, grounds
+
+    def _why(self, why: list[RuleFinding], verdict: Status) -> list[str]:
+        if not why:
+            what = STATUTORY_GROUNDS.get(self.key[0], "the packs evaluated")
+            return [f"no ground for it applied that day (grounds: {what})."]
+        out = []
+        for r in why:
+            if r.role is Role.PROHIBITION:
+                out.append(f"it was forbidden by {_name(r)}.")
+            elif verdict is Status.NEEDS_INFORMATION:
+                out.append(f"whether {_name(r)} was met needs {', '.join(r.facts_needed) or 'more facts'}.")
+            else:
+                kind = "ground" if r.role is Role.GROUND else "restriction"
+                out.append(f"the {kind} {_name(r)} was not met: {'; '.join(r.unmet) or 'see its reason'}.")
+        return out
