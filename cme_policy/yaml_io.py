@@ -1,39 +1,56 @@
-"""Strict, safe YAML reading that remembers where every value came from.
+"""Strict, bounded YAML reading that remembers where every value came from.
 
-Packs may come from people we do not fully trust and are edited by hand, so this refuses what
-PyYAML's safe loader silently accepts: duplicate keys (it keeps the last), anchors and aliases
-(they can multiply work), any explicit tag, YAML 1.1 scalars whose meaning surprises people
-(``no`` read as false, ``010`` read as 8, ``1:20`` read as 80), over-deep nesting and huge files.
+Packs and case files may come from people we do not trust, so this refuses, with file, line and
+column and before any large structure is built, what PyYAML's safe loader accepts or chokes on:
+anything but a regular file, more than ``MAX_BYTES``, control and bidirectional-override
+characters, duplicate keys, anchors, aliases and merge keys, any explicit tag, YAML 1.1 scalars
+whose meaning surprises people (``no``, ``010``, ``1:20``), dates not written ``YYYY-MM-DD`` in
+the supported range, more than ``MAX_DEPTH`` levels or ``MAX_NODES`` values. Messages never
+repeat a value from the file; key names in paths are cut to ``MAX_KEY_SHOWN`` characters.
 """
 
 from __future__ import annotations
 
+import math
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.composer import Composer
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-from yaml.parser import Parser
-from yaml.reader import Reader
+from yaml.events import (
+    AliasEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    StreamEndEvent,
+)
 from yaml.resolver import BaseResolver
-from yaml.scanner import Scanner
 
+from .dates import parse_date
 from .errors import Problem
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 64
-MAX_NODES = 200_000
+MAX_NODES = 100_000
+MAX_KEY_SHOWN = 40
+MAX_MESSAGE = 200
+# Integers beyond this many digits are no count, year or index any file here needs, and
+# Python refuses to parse more than 4300 digits anyway.
+MAX_INT_DIGITS = 18
 
 Loc = tuple[str | int, ...]
 
-_AMBIGUOUS = "tag:cme-policy:ambiguous"
+_AMBIGUOUS_BOOL = "tag:cme-policy:ambiguous-bool"
+_AMBIGUOUS_NUMBER = "tag:cme-policy:ambiguous-number"
 
 
 class _Resolver(BaseResolver):
-    """YAML 1.2 core scalars, plus a tag that flags YAML 1.1 spellings we refuse to guess at."""
+    """YAML 1.2 core scalars, plus tags that flag YAML 1.1 spellings we refuse to guess at."""
 
 
 _Resolver.add_implicit_resolver(
@@ -61,36 +78,48 @@ _Resolver.add_implicit_resolver(
 )
 # YAML 1.1 booleans, octal-looking and sexagesimal numbers, .inf/.nan: refuse, ask to quote.
 _Resolver.add_implicit_resolver(
-    _AMBIGUOUS,
+    _AMBIGUOUS_BOOL,
+    re.compile(r"^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$"),
+    list("yYnNoO"),
+)
+_Resolver.add_implicit_resolver(
+    _AMBIGUOUS_NUMBER,
     re.compile(
-        r"^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF"
-        r"|[-+]?0[0-9_]+|[-+]?0[xob][0-9a-fA-F_]+|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?"
+        r"^(?:[-+]?0[0-9_]+|[-+]?0[xob][0-9a-fA-F_]+|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?"
         r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)|[-+]?[0-9][0-9_]*_[0-9_]*)$"
     ),
-    list("yYnNoO-+0123456789."),
+    list("-+0123456789."),
 )
 
+_IMPLICIT = _Resolver.yaml_implicit_resolvers
+_STRICT_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 
-class _Loader(Reader, Scanner, Parser, Composer, _Resolver):
-    def __init__(self, stream: str) -> None:
-        Reader.__init__(self, stream)
-        Scanner.__init__(self)
-        Parser.__init__(self)
-        Composer.__init__(self)
-        _Resolver.__init__(self)
+# C0 controls but tab, LF and CR; DEL; C1 controls (NEL included: tools disagree on whether
+# it ends a line); the Unicode line and paragraph separators; bidirectional embeddings,
+# overrides and isolates (they make text display other than it reads); a byte order mark
+# anywhere but the start; lone surrogates; the non-characters U+FFFE and U+FFFF.
+_FORBIDDEN_CHAR = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff"
+    "\ud800-\udfff\ufffe\uffff]"
+)
 
-    def compose_node(self, parent: Node | None, index: Any) -> Node:  # type: ignore[override]
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise _Refused("aliases (*name) are not allowed: write the value out", event.start_mark)
-        event = self.peek_event()
-        anchor = getattr(event, "anchor", None)
-        if anchor is not None:
-            raise _Refused("anchors (&name) are not allowed: write the value out", event.start_mark)
-        return super().compose_node(parent, index)
+try:  # libyaml parses about twenty times faster; the pure-Python parser gives the same events.
+    from yaml.cyaml import CParser as _EventParser
+except ImportError:  # pragma: no cover - PyYAML wheels ship libyaml
+    from yaml.parser import Parser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    class _EventParser(Reader, Scanner, Parser):  # type: ignore[no-redef]
+        def __init__(self, stream: str) -> None:
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            Parser.__init__(self)
 
 
 class _Refused(Exception):
+    """Reading stops here: the rest of the file is not looked at."""
+
     def __init__(self, message: str, mark: Any) -> None:
         super().__init__(message)
         self.message = message
@@ -103,19 +132,31 @@ class Document:
 
     data: Any
     file: str | None
-    positions: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    # line << 32 | column, 1-based: one int per value keeps a 100,000-value file small.
+    positions: dict[Loc, int] = field(default_factory=dict)
 
     def position(self, loc: Loc) -> tuple[int, int]:
         """Line and column of ``loc``, or of its longest prefix that has one."""
         for end in range(len(loc), -1, -1):
             hit = self.positions.get(tuple(loc[:end]))
             if hit is not None:
-                return hit
+                return hit >> 32, hit & 0xFFFFFFFF
         return (1, 1)
 
     def problem(self, loc: Loc, message: str, severity: str = "error") -> Problem:
         line, col = self.position(loc)
         return Problem(format_loc(loc), message, self.file, line, col, severity)
+
+
+def shown_key(key: str) -> str:
+    """A key name as it may appear in a message: printable, at most ``MAX_KEY_SHOWN`` characters.
+
+    Keys come from the file, so a message may name them, but never at length: a 100,000
+    character key must not become a 100 KB message, nor a newline a forged output line.
+    """
+    if len(key) > MAX_KEY_SHOWN:
+        key = key[:MAX_KEY_SHOWN] + "…"
+    return key if key.isprintable() else "".join(c if c.isprintable() else "?" for c in key)
 
 
 def format_loc(loc: Loc) -> str:
@@ -125,112 +166,263 @@ def format_loc(loc: Loc) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += ("." if out else "") + str(part)
+            out += ("." if out else "") + shown_key(str(part))
     return out
 
 
+# Sentinels for the key a mapping frame is waiting on.
+_AWAIT = object()  # the next node is a key
+_DROP = object()  # the next node is the value of a refused key: read it, keep nothing
+_DROP_KEY = object()  # the node being read is itself a refused (non-scalar) key
+
+
+class _Frame:
+    __slots__ = ("container", "is_map", "keep", "key", "loc", "seen")
+
+    def __init__(self, is_map: bool, loc: Loc, keep: bool) -> None:
+        self.is_map = is_map
+        self.container: Any = {} if is_map else []
+        self.loc = loc
+        self.keep = keep
+        self.key: Any = _AWAIT
+        self.seen: dict[str, int] = {}
+
+
 class _Builder:
+    """Plain data from parser events, one event at a time, counting values and depth as it goes.
+
+    No node tree is built and nothing recurses, so a limit is hit as soon as it is passed:
+    400 nested ``[`` stop at the 65th, a million list items at the 100,001st.
+    """
+
     def __init__(self, file: str | None) -> None:
         self.file = file
-        self.positions: dict[Loc, tuple[int, int]] = {}
+        self.positions: dict[Loc, int] = {}
         self.problems: list[Problem] = []
         self.count = 0
 
-    def fail(self, node: Node, loc: Loc, message: str) -> None:
-        mark = node.start_mark
+    def fail(self, mark: Any, loc: Loc, message: str) -> None:
         self.problems.append(Problem(format_loc(loc), message, self.file, mark.line + 1, mark.column + 1))
 
-    def build(self, node: Node, loc: Loc, depth: int = 0) -> Any:
-        self.count += 1
-        if self.count > MAX_NODES:
-            raise _Refused(f"document has more than {MAX_NODES} values", node.start_mark)
-        if depth > MAX_DEPTH:
-            raise _Refused(f"nesting deeper than {MAX_DEPTH} levels", node.start_mark)
-        self.positions.setdefault(loc, (node.start_mark.line + 1, node.start_mark.column + 1))
-        if isinstance(node, MappingNode):
-            return self._mapping(node, loc, depth)
-        if isinstance(node, SequenceNode):
-            self._plain_tag(node, loc, "tag:yaml.org,2002:seq")
-            return [self.build(item, (*loc, i), depth + 1) for i, item in enumerate(node.value)]
-        return self._scalar(node, loc)
-
-    def _plain_tag(self, node: Node, loc: Loc, expected: str) -> None:
-        if node.tag != expected:
-            self.fail(node, loc, f"explicit tag {node.tag!r} is not allowed")
-
-    def _mapping(self, node: MappingNode, loc: Loc, depth: int) -> dict[str, Any]:
-        self._plain_tag(node, loc, "tag:yaml.org,2002:map")
-        out: dict[str, Any] = {}
-        seen: dict[str, int] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, ScalarNode):
-                self.fail(key_node, loc, "keys must be plain names")
-                continue
-            if key_node.tag == "tag:yaml.org,2002:merge" or key_node.value == "<<":
-                self.fail(key_node, loc, "merge keys (<<) are not allowed")
-                continue
-            # Keys are names, always text: `on:` and `no:` are keys, never booleans.
-            key = key_node.value
-            child = (*loc, key)
-            if key in seen:
-                self.fail(key_node, child, f"duplicate key {key!r} (first defined on line {seen[key]})")
-                continue
-            seen[key] = key_node.start_mark.line + 1
-            self.positions[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            out[key] = self.build(value_node, child, depth + 1)
-            # The value's own position is more useful for type errors on scalars.
-            if isinstance(value_node, ScalarNode):
-                self.positions[child] = (
-                    value_node.start_mark.line + 1,
-                    value_node.start_mark.column + 1,
-                )
-        return out
-
-    def _scalar(self, node: ScalarNode, loc: Loc) -> Any:
-        tag, text = node.tag, node.value
-        if tag == _AMBIGUOUS:
-            self.fail(
-                node,
-                loc,
-                f"{text!r} is ambiguous in YAML (1.1 readers take it as a boolean or an octal or "
-                "base-60 number): quote it, or write true/false or a plain decimal",
-            )
+    def document(self, parser: Any) -> Any:
+        parser.get_event()  # StreamStartEvent
+        event = parser.get_event()
+        if isinstance(event, StreamEndEvent):
             return None
+        if not isinstance(event, DocumentStartEvent):  # pragma: no cover - the parser ensures it
+            raise _Refused("expected a YAML document", event.start_mark)
+        data = self._node_tree(parser)
+        parser.get_event()  # DocumentEndEvent
+        event = parser.get_event()
+        if not isinstance(event, StreamEndEvent):
+            raise _Refused("a file holds one YAML document: remove the second '---'", event.start_mark)
+        return data
+
+    def _node_tree(self, parser: Any) -> Any:
+        # One loop with its state in locals: this runs once per value, up to MAX_NODES times.
+        get_event = parser.get_event
+        positions = self.positions
+        stack: list[_Frame] = []
+        top: _Frame | None = None
+        count = 0
+        while True:
+            event = get_event()
+            kind = type(event)
+            if kind is SequenceEndEvent or kind is MappingEndEvent:
+                value = stack.pop().container
+                top = stack[-1] if stack else None
+            else:
+                mark = event.start_mark
+                if kind is AliasEvent:
+                    raise _Refused("aliases (*name) are not allowed: write the value out", mark)
+                if event.anchor is not None:
+                    raise _Refused("anchors (&name) are not allowed: write the value out", mark)
+                if top is not None and top.is_map and top.key is _AWAIT:
+                    self._key(event, top, stack)
+                    top = stack[-1]
+                    continue
+                count += 1
+                if count > MAX_NODES:
+                    raise _Refused(f"too many values (more than {MAX_NODES})", mark)
+                if len(stack) > MAX_DEPTH:
+                    raise _Refused(f"nested too deeply (more than {MAX_DEPTH} levels)", mark)
+                if top is None:
+                    loc: Loc = ()
+                    keep = True
+                elif top.is_map:
+                    keep = top.keep and top.key is not _DROP
+                    loc = (*top.loc, top.key) if keep else top.loc
+                else:
+                    loc = (*top.loc, len(top.container))
+                    keep = top.keep
+                if event.tag is not None and keep:
+                    self.fail(mark, loc, "explicit tags (!name) are not allowed: write the plain value")
+                if kind is ScalarEvent:
+                    if not keep or event.tag is not None:
+                        value = None
+                    else:
+                        positions[loc] = (mark.line + 1) << 32 | (mark.column + 1)
+                        value = event.value
+                        if not event.style and value[:1] in _IMPLICIT:
+                            value = self._plain(event, loc)
+                else:
+                    if keep:
+                        positions.setdefault(loc, (mark.line + 1) << 32 | (mark.column + 1))
+                    top = _Frame(kind is MappingStartEvent, loc, keep)
+                    stack.append(top)
+                    continue
+            if top is None:
+                return value
+            if not top.is_map:
+                top.container.append(value)
+            elif top.key is _DROP_KEY:
+                top.key = _DROP
+            elif top.key is _DROP:
+                top.key = _AWAIT
+            else:
+                top.container[top.key] = value
+                top.key = _AWAIT
+
+    def _key(self, event: Any, top: _Frame, stack: list[_Frame]) -> None:
+        mark = event.start_mark
+        if type(event) is not ScalarEvent:
+            if top.keep:
+                self.fail(mark, top.loc, "keys must be plain names, not lists or mappings")
+            if len(stack) > MAX_DEPTH:
+                raise _Refused(f"nested too deeply (more than {MAX_DEPTH} levels)", mark)
+            top.key = _DROP_KEY
+            stack.append(_Frame(type(event) is MappingStartEvent, top.loc, False))
+            return
+        # Keys are names, always text: `on:` and `no:` are keys, never booleans.
+        key = event.value
+        if event.tag is not None:
+            problem = "explicit tags (!name) are not allowed: write the plain value"
+        elif key == "<<":
+            problem = "merge keys (<<) are not allowed: write the values out"
+        elif key in top.seen:
+            problem = f"duplicate key {shown_key(key)!r} (first defined on line {top.seen[key]})"
+        else:
+            top.seen[key] = mark.line + 1
+            top.key = key
+            if top.keep:
+                self.positions[(*top.loc, key)] = (mark.line + 1) << 32 | (mark.column + 1)
+            return
+        if top.keep:
+            self.fail(mark, (*top.loc, key), problem)
+        top.key = _DROP
+
+    def _plain(self, event: Any, loc: Loc) -> Any:
+        """A plain (unquoted) scalar: YAML 1.2 core types, YAML 1.1 surprises refused."""
+        text = event.value
+        tag = "tag:yaml.org,2002:str"
+        for candidate, regexp in _IMPLICIT[text[:1]]:
+            if regexp.match(text):
+                tag = candidate
+                break
+        mark = event.start_mark
         if tag == "tag:yaml.org,2002:str":
             return text
         if tag == "tag:yaml.org,2002:bool":
             return text.lower() == "true"
-        if tag == "tag:yaml.org,2002:int":
-            return int(text)
-        if tag == "tag:yaml.org,2002:float":
-            return float(text)
         if tag == "tag:yaml.org,2002:null":
             return None
+        if tag == "tag:yaml.org,2002:int":
+            if len(text.lstrip("+-")) > MAX_INT_DIGITS:
+                self.fail(mark, loc, f"number too large (more than {MAX_INT_DIGITS} digits)")
+                return None
+            return int(text)
+        if tag == "tag:yaml.org,2002:float":
+            number = float(text)
+            if not math.isfinite(number):
+                self.fail(mark, loc, "number too large")
+                return None
+            return number
         if tag == "tag:yaml.org,2002:timestamp":
-            return _timestamp(self, node, loc)
-        self.fail(node, loc, f"explicit tag {tag!r} is not allowed")
+            return self._date(event, loc)
+        if tag == _AMBIGUOUS_BOOL:
+            self.fail(
+                mark,
+                loc,
+                "this value is ambiguous in YAML (1.1 readers take yes/no/on/off/y/n as booleans): "
+                "quote it, or write true/false",
+            )
+        else:
+            self.fail(
+                mark,
+                loc,
+                "this value is ambiguous in YAML (1.1 readers take a leading 0, 0x/0o/0b, "
+                "underscores, base-60 such as 1:20, .inf and .nan as numbers): quote it, or write "
+                "a plain decimal",
+            )
         return None
 
+    def _date(self, event: Any, loc: Loc) -> Any:
+        text = event.value
+        if not _STRICT_DATE.fullmatch(text):
+            message = (
+                "expected a real date written YYYY-MM-DD"
+                if len(text) <= 10
+                else "expected a date (YYYY-MM-DD), not a date and time"
+            )
+            self.fail(event.start_mark, loc, message)
+            return None
+        try:
+            return parse_date(text)
+        except ValueError as exc:
+            self.fail(event.start_mark, loc, str(exc))
+            return None
 
-def _timestamp(builder: _Builder, node: ScalarNode, loc: Loc) -> Any:
-    from yaml.constructor import ConstructorError, SafeConstructor
 
-    try:
-        return SafeConstructor().construct_yaml_timestamp(node)
-    except (ValueError, ConstructorError):
-        builder.fail(node, loc, "not a real calendar date")
+def _forbidden_character(text: str, file: str | None) -> Problem | None:
+    found = _FORBIDDEN_CHAR.search(text)
+    if found is None:
         return None
+    at = found.start()
+    line = text.count("\n", 0, at) + 1
+    column = at - (text.rfind("\n", 0, at) + 1) + 1
+    code = ord(found.group())
+    if code == 0xFEFF:
+        what = "a byte order mark (U+FEFF) is only allowed at the very start of a file"
+    elif 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069:
+        what = (
+            f"bidirectional control character U+{code:04X} is not allowed: it makes text "
+            "display other than it reads"
+        )
+    else:
+        what = f"control character U+{code:04X} is not allowed in a YAML file"
+    return Problem("", what, file, line, column)
+
+
+# Quoted bits of parser messages that are safe to repeat: token names and single characters.
+_SAFE_QUOTE = re.compile(r"'(?:<[a-z ]+>|\\?.|[-,:\]}\[{?]{1,3})'")
+_ANY_QUOTE = re.compile(r"'[^']*'|\"[^\"]*\"")
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, file: str | None) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    if mark is not None and "cannot start any token" in str(exc.problem):
+        lines = text.split("\n", mark.line + 1)
+        if len(lines) > mark.line and lines[mark.line][mark.column : mark.column + 1] == "\t":
+            return Problem("", "a tab cannot indent YAML: use spaces", file, line, col)
+    message = " ".join(str(x) for x in (exc.context, exc.problem) if x)
+    message = _ANY_QUOTE.sub(lambda m: m.group() if _SAFE_QUOTE.fullmatch(m.group()) else "'…'", message)
+    return Problem("", f"YAML syntax error: {message}"[:MAX_MESSAGE], file, line, col)
 
 
 def parse_yaml(text: str, file: str | None = None) -> tuple[Document, list[Problem]]:
     """Parse one YAML document strictly. Returns the document and every problem found."""
-    if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
-        return Document(None, file), [Problem("", f"file is larger than {MAX_BYTES // 1024} KiB", file, 1, 1)]
-    loader = _Loader(text)
+    if len(text) > MAX_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+        return Document(None, file), [_too_large(file)]
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    bad = _forbidden_character(text, file)
+    if bad is not None:
+        return Document(None, file), [bad]
+    parser = _EventParser(text)
     builder = _Builder(file)
     try:
-        root = loader.get_single_node()
-        data = builder.build(root, ()) if root is not None else None
+        data = builder.document(parser)
     except _Refused as exc:
         mark = exc.mark
         return Document(None, file), [
@@ -238,30 +430,68 @@ def parse_yaml(text: str, file: str | None = None) -> tuple[Document, list[Probl
             Problem("", exc.message, file, mark.line + 1, mark.column + 1),
         ]
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        message = " ".join(str(x) for x in (exc.context, exc.problem) if x)
-        return Document(None, file), [Problem("", f"YAML syntax error: {message}", file, line, col)]
-    except yaml.YAMLError as exc:
-        return Document(None, file), [Problem("", f"YAML error: {exc}", file, 1, 1)]
+        return Document(None, file), [_syntax_problem(exc, text, file)]
+    except yaml.YAMLError:
+        return Document(None, file), [Problem("", "YAML error: cannot read this file", file, 1, 1)]
     finally:
-        loader.dispose()
+        dispose = getattr(parser, "dispose", None)
+        if dispose is not None:
+            dispose()
     return Document(data, file, builder.positions), builder.problems
 
 
-def read_yaml_file(path: str | Path) -> tuple[Document, list[Problem]]:
-    """Read a file (size-capped before reading it all) and parse it strictly."""
-    p = Path(path)
-    name = str(path)
+def _too_large(file: str | None) -> Problem:
+    return Problem("", f"file is larger than {MAX_BYTES // 1024} KiB", file, 1, 1)
+
+
+def _read_bounded(path: str) -> bytes | Problem:
+    """At most ``MAX_BYTES + 1`` bytes of a regular file; never blocks on a FIFO or device."""
     try:
-        size = p.stat().st_size
-        if size > MAX_BYTES:
-            return Document(None, name), [
-                Problem("", f"file is larger than {MAX_BYTES // 1024} KiB", name, 1, 1)
-            ]
-        raw = p.read_bytes()
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return Problem("", "not a regular file", path)
+        # O_NONBLOCK: if the path is swapped for a FIFO after the check, opening does not hang;
+        # fstat on the open file then refuses it.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as exc:
-        return Document(None, name), [Problem("", f"cannot read file: {exc.strerror}", name)]
+        return Problem("", f"cannot read file: {exc.strerror}", path)
+    with os.fdopen(fd, "rb", buffering=0) as f:
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return Problem("", "not a regular file", path)
+            chunks: list[bytes] = []
+            left = MAX_BYTES + 1
+            while left > 0:
+                chunk = f.read(min(left, 1 << 20))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                left -= len(chunk)
+        except OSError as exc:
+            return Problem("", f"cannot read file: {exc.strerror}", path)
+    if left <= 0:
+        return _too_large(path)
+    return b"".join(chunks)
+
+
+_WRONG_ENCODING = (
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\xfe\xff", "UTF-16"),
+    (b"\xff\xfe", "UTF-16"),
+)
+
+
+def read_yaml_file(path: str | Path) -> tuple[Document, list[Problem]]:
+    """Read a regular file (at most ``MAX_BYTES``, never more) and parse it strictly."""
+    name = str(path)
+    raw = _read_bounded(name)
+    if isinstance(raw, Problem):
+        return Document(None, name), [raw]
+    for bom, encoding in _WRONG_ENCODING:
+        if raw.startswith(bom):
+            return Document(None, name), [
+                Problem("", f"{encoding} text: save the file as UTF-8", name, 1, 1)
+            ]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -60,7 +60,7 @@ def test_validate_reports_every_problem_compiler_style(tmp_path, capsys):
     assert main(["validate", str(pack)]) == 2
     err = capsys.readouterr().err.splitlines()
     assert any(line.startswith(f"{pack}:2:1: id: duplicate key 'id'") for line in err)
-    assert any(line.startswith(f"{pack}:5:8: rules: 'no' is ambiguous") for line in err)
+    assert any(line.startswith(f"{pack}:5:8: rules: this value is ambiguous") for line in err)
 
 
 def test_validate_a_good_pack(capsys):
