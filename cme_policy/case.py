@@ -10,34 +10,45 @@ list did not happen; leave ``history`` out altogether when the history is not kn
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Set
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, ValidationError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
+from .dates import MAX_DATE, MIN_DATE, parse_date
 from .errors import CaseError, Problem
 from .vocabulary import EventKind, RiskLevel, SafeguardingConcern, SchoolPhase, SchoolType
 
+# Input limits, checked on the plain data before any model is built (README, "Untrusted input
+# and limits"). Each is far above what a real case needs: the deepest field,
+# school.term_dates[i].terms[j].start_on, is five levels down.
+MAX_HISTORY = 10_000
+MAX_TEXT = 200
+MAX_DEPTH = 8
+MAX_FIELDS = 32
+MAX_VALUES = 200_000
+MAX_TERM_YEARS = 60
+MAX_CLOSURE_DAYS = 2_000
 
-def _iso_date(value: Any) -> Any:
-    """Accept a date, or text in ISO form YYYY-MM-DD; nothing else (no timestamps, no ints)."""
-    if isinstance(value, dt.datetime):
-        raise ValueError("expected a date (YYYY-MM-DD), not a date and time")
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value) if len(value) == 10 else _bad_date()
-        except ValueError:
-            _bad_date()
-    raise ValueError("expected a date written YYYY-MM-DD")
-
-
-def _bad_date() -> dt.date:
-    raise ValueError("expected a real date written YYYY-MM-DD")
+Loc = tuple[str | int, ...]
 
 
-IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+def _none_is_unknown(value: Any) -> Any:
+    """``child: null`` means nothing is known about the child, as a left-out field does."""
+    return {} if value is None else value
+
+
+# Strict YYYY-MM-DD (or a date) in the supported range: see cme_policy.dates.
+IsoDate = Annotated[dt.date, BeforeValidator(parse_date)]
 
 _CONFIG = ConfigDict(extra="forbid", hide_input_in_errors=True, frozen=True)
 
@@ -75,6 +86,12 @@ class Child(BaseModel):
         description="Subject to enquiries under Children Act 1989 s47, or to action taken "
         "under s47(8) (CWSA 2026 consent to home education).",
     )
+    detention_order_months: int | None = Field(
+        None, ge=0, le=600, strict=True,
+        description="Length in months of the final court order or order of recall (or sentence "
+        "of detention) under which the pupil is detained (deletion ground 2006 reg 8(1)(i), "
+        "2024 reg 9(1)(j)).",
+    )
 
 
 class TermInput(BaseModel):
@@ -82,12 +99,28 @@ class TermInput(BaseModel):
     start_on: IsoDate
     end_on: IsoDate
 
+    @model_validator(mode="after")
+    def _ordered(self) -> TermInput:
+        if self.end_on < self.start_on:
+            raise ValueError("the term ends before it starts")
+        return self
+
 
 class TermYearInput(BaseModel):
     model_config = _CONFIG
-    academic_year: str = Field(pattern=r"^\d{4}/\d{2}$", description="For example 2024/25.")
-    terms: list[TermInput] = Field(min_length=1)
-    closures: list[IsoDate] = Field(default_factory=list)
+    academic_year: str = Field(pattern=r"^[0-9]{4}/[0-9]{2}$", description="For example 2024/25.")
+    terms: list[TermInput] = Field(min_length=1, max_length=12)
+    closures: list[IsoDate] = Field(default_factory=list, max_length=366)
+
+    @field_validator("academic_year")
+    @classmethod
+    def _consecutive_years(cls, value: str) -> str:
+        start = int(value[:4])
+        if int(value[5:]) != (start + 1) % 100:
+            raise ValueError("expected consecutive years, for example 2024/25")
+        if not MIN_DATE.year <= start < MAX_DATE.year:
+            raise ValueError("academic year outside the supported range (1990/91 to 2098/99)")
+        return value
 
 
 class School(BaseModel):
@@ -97,16 +130,29 @@ class School(BaseModel):
     phase: SchoolPhase | None = None
     type: SchoolType | None = None
     term_dates: list[TermYearInput] | None = Field(
-        None, description="The school's own term dates; replace the authority's for those years."
+        None,
+        max_length=MAX_TERM_YEARS,
+        description="The school's own term dates; replace the authority's for those years.",
     )
     closure_days: list[IsoDate] = Field(
-        default_factory=list, description="Extra days the school is closed (INSET, emergencies)."
+        default_factory=list,
+        max_length=MAX_CLOSURE_DAYS,
+        description="Extra days the school is closed (INSET, emergencies).",
     )
     la_arranged_special_school_place: StrictBool | None = Field(
         None,
         description="The child attends a special school under arrangements made by the local "
         "authority (CWSA 2026 consent to home education).",
     )
+    dual_registered: StrictBool | None = Field(
+        None,
+        description="The pupil is registered at this school and at one or more other schools "
+        "(dual registration agreed by the schools, including a mobile child's main school).",
+    )
+    main_school_of_mobile_child: StrictBool | None = Field(
+        None, description="This school is the main school of a dual-registered mobile child."
+    )
+    boarder: StrictBool | None = Field(None, description="The pupil is a boarder at this school.")
 
 
 class Absence(BaseModel):
@@ -119,6 +165,16 @@ class Absence(BaseModel):
     authorised: StrictBool | None = Field(None, description="The school authorised the absence.")
     follows_school_holiday: StrictBool | None = Field(
         None, description="The absence began on the first school day after a holiday or half term."
+    )
+    every_session_coded_g_n_o: StrictBool | None = Field(
+        None,
+        description="Every session of the current absence is recorded with attendance code G, N "
+        "or O (2024 Regulations reg 10, Table 3), none with any other code.",
+    )
+    expected_sickness_school_days: int | None = Field(
+        None, ge=0, le=400, strict=True,
+        description="School days the school has reasonable grounds to believe the pupil will miss "
+        "through sickness (code I) this school year, consecutively or cumulatively.",
     )
 
 
@@ -153,6 +209,19 @@ class Education(BaseModel):
     out_of_education_since: IsoDate | None = Field(
         None, description="The day the child stopped receiving any education."
     )
+    return_to_school_expected: StrictBool | None = Field(
+        None,
+        description="The school has reasonable grounds to believe the pupil will attend the "
+        "school again (for a detained pupil: when the detention ends).",
+    )
+    staying_after_compulsory_school_age: StrictBool | None = Field(
+        None,
+        description="The pupil or a parent has indicated that the pupil will continue to attend "
+        "the school after ceasing to be of compulsory school age.",
+    )
+    meets_sixth_form_entry_requirements: StrictBool | None = Field(
+        None, description="The pupil meets the academic entry requirements of the school's sixth form."
+    )
 
 
 class Event(BaseModel):
@@ -176,37 +245,100 @@ class Case(BaseModel):
     case_ref: str | None = Field(
         None, max_length=64, description="Your system's opaque reference (not a name)."
     )
-    child: Child = Field(default_factory=Child)
-    school: School = Field(default_factory=School)
-    absence: Absence = Field(default_factory=Absence)
-    whereabouts: Whereabouts = Field(default_factory=Whereabouts)
-    education: Education = Field(default_factory=Education)
+    child: Annotated[Child, BeforeValidator(_none_is_unknown)] = Field(default_factory=Child)
+    school: Annotated[School, BeforeValidator(_none_is_unknown)] = Field(default_factory=School)
+    absence: Annotated[Absence, BeforeValidator(_none_is_unknown)] = Field(default_factory=Absence)
+    whereabouts: Annotated[Whereabouts, BeforeValidator(_none_is_unknown)] = Field(
+        default_factory=Whereabouts
+    )
+    education: Annotated[Education, BeforeValidator(_none_is_unknown)] = Field(default_factory=Education)
     history: list[Event] | None = Field(
-        None, description="Dated history; complete when given. Leave out when not known."
+        None,
+        max_length=MAX_HISTORY,
+        description="Dated history; complete when given. Leave out when not known.",
     )
 
 
-def problems_from_validation(exc: ValidationError, prefix: tuple[str | int, ...] = ()) -> list[Problem]:
-    """Field paths and messages from pydantic, with no input values in them."""
-    from .yaml_io import format_loc
-
-    out = []
+def _validation_problems(exc: ValidationError) -> list[tuple[Loc, str]]:
+    out: list[tuple[Loc, str]] = []
     for err in exc.errors(include_input=False, include_url=False, include_context=False):
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
         msg = err["msg"]
         if err["type"] == "enum" and len(msg) > 160:
             msg = "Input should be one of the documented names (see the README vocabulary)"
-        out.append(Problem(format_loc((*prefix, *loc)), msg))
+        out.append((loc, msg))
     return out
+
+
+def problems_from_validation(exc: ValidationError, prefix: Loc = ()) -> list[Problem]:
+    """Field paths and messages from pydantic, with no input values in them."""
+    from .yaml_io import format_loc
+
+    return [Problem(format_loc((*prefix, *loc)), msg) for loc, msg in _validation_problems(exc)]
+
+
+def _shape_problems(data: Any) -> list[tuple[Loc, str]]:
+    """Limits on the plain data, checked with an explicit stack before pydantic sees it.
+
+    Bounds the work and memory of validation and keeps pathological values (deep nesting, a
+    list that contains itself, megabyte strings, millions of entries) away from the models.
+    """
+    problems: list[tuple[Loc, str]] = []
+    stack: list[tuple[Any, Loc]] = [(data, ())]
+    count = 0
+    while stack:
+        value, loc = stack.pop()
+        count += 1
+        if count > MAX_VALUES:
+            return [((), f"the case has more than {MAX_VALUES} values")]
+        if len(loc) > MAX_DEPTH:
+            problems.append((loc, f"nested more than {MAX_DEPTH} levels deep"))
+            continue
+        if isinstance(value, str | bytes | bytearray):
+            if len(value) > MAX_TEXT:
+                problems.append((loc, f"text longer than {MAX_TEXT} characters"))
+        elif isinstance(value, Mapping):
+            if len(value) > MAX_FIELDS:
+                problems.append((loc, f"more than {MAX_FIELDS} fields"))
+                continue
+            for key, item in value.items():
+                if not isinstance(key, str):
+                    problems.append((loc, "field names must be text"))
+                    continue
+                stack.append((item, (*loc, key)))
+        elif isinstance(value, list | tuple | Set):
+            if len(value) > MAX_HISTORY:
+                problems.append((loc, f"more than {MAX_HISTORY} entries"))
+                continue
+            stack.extend((item, (*loc, i)) for i, item in enumerate(value))
+        elif isinstance(value, Iterator):
+            problems.append((loc, "expected a list, not an iterator"))
+    return problems
+
+
+def check_case(data: Any) -> tuple[Case | None, list[tuple[Loc, str]]]:
+    """A :class:`Case` from plain data, or every problem as ``(field path, message)``.
+
+    Messages never contain a value from ``data``; ``path`` parts are the data's own keys.
+    """
+    if isinstance(data, Case):
+        return data, []
+    if not isinstance(data, Mapping):
+        return None, [((), "a case must be a mapping of fields")]
+    problems = _shape_problems(data)
+    if problems:
+        return None, problems
+    try:
+        return Case.model_validate(dict(data)), []
+    except ValidationError as exc:
+        return None, _validation_problems(exc)
 
 
 def parse_case(data: Case | Mapping[str, Any]) -> Case:
     """A :class:`Case` from a model instance or plain JSON-like data, or :class:`CaseError`."""
-    if isinstance(data, Case):
-        return data
-    if not isinstance(data, Mapping):
-        raise CaseError([Problem("", "a case must be a mapping of fields")], "invalid case")
-    try:
-        return Case.model_validate(dict(data))
-    except ValidationError as exc:
-        raise CaseError(problems_from_validation(exc), "invalid case") from None
+    from .yaml_io import format_loc
+
+    case, problems = check_case(data)
+    if case is None:
+        raise CaseError([Problem(format_loc(loc), msg) for loc, msg in problems], "invalid case")
+    return case
