@@ -47,9 +47,16 @@ class ActionMatch(BaseModel):
     no_date: bool | None = Field(None, description="true: the action has no date at all.")
     section: StrictStr | None = Field(None, description="The cited section, e.g. §6.1.")
     facts_needed: list[StrictStr] | None = None
+    rule_status: Status | None = Field(
+        None, description="The named rule's own status beneath the verdict (needs 'rule')."
+    )
 
     def matches(self, a: ActionOut) -> bool:
         if self.rule is not None and self.rule not in a.rule_ids():
+            return False
+        if self.rule_status is not None and not any(
+            r.rule_id == self.rule and r.status == self.rule_status for r in a.rules
+        ):
             return False
         checks = [
             (self.kind, a.kind),
@@ -155,13 +162,20 @@ def check(result: EvaluationResult, expect: Expect) -> list[str]:
             near = [
                 a
                 for a in result.actions
-                if (want.rule in (None, a.rule_id)) and (want.kind in (None, a.kind))
+                if (want.rule is None or want.rule in a.rule_ids()) and (want.kind in (None, a.kind))
             ]
             got = (
                 "; ".join(
-                    f"{a.kind} status={a.status} due_on={a.due_on} not_before={a.not_before}" for a in near
+                    f"{a.kind} status={a.status} due_on={a.due_on} not_before={a.not_before}"
+                    + "".join(
+                        f" (rule {r.rule_id} beneath: status={r.status} due_on={r.due_on} "
+                        f"not_before={r.not_before})"
+                        for r in a.rules
+                        if r.rule_id == want.rule
+                    )
+                    for a in near
                 )
-                or "nothing from that rule"
+                or "no verdict with that rule behind it"
             )
             out.append(f"expected action [{want.describe()}], got: {got}")
     for bad in expect.absent:

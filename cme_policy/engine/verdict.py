@@ -211,19 +211,22 @@ class _Verdict:
             reason += " Also required by " + "; ".join(
                 _name(r) + (f", due {_fmt(r.due_on)}" if r.due_on else "") for r in others
             ) + "."
+        not_before = None
         if status is not Status.DONE and self.gated:
             permission = self._permission(self.findings)
+            not_before = permission.not_before
             if permission.status is not Status.PERMITTED:
-                status = (
-                    permission.status if permission.status is not Status.PERMITTED else status
-                )
+                status = permission.status
                 reason += " It may not be taken yet: " + permission.reason
+            elif not_before is not None:
+                reason += f" It may be taken from {_fmt(not_before)}: " + permission.reason
         done_dates = [r.completed_on for r in done if r.completed_on]
         return self._build(
             binding,
             status,
             others=self._all(),
             due_on=binding.due_on,
+            not_before=not_before,
             reason=reason,
             completed_on=min(done_dates) if status is Status.DONE and done_dates else None,
             late=any(r.late for r in done) if status is Status.DONE else None,
