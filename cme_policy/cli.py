@@ -1,7 +1,9 @@
 """``cme-policy``: evaluate a case, validate a pack, run scenario tests.
 
-Errors are printed compiler-style, ``file:line:col: path: message``, all at once, exit code 2,
-never a traceback and never a case's values.
+Errors are printed compiler-style, ``file:line:col: path: message``, all at once, never a
+traceback and never a case's values. Exit codes, the same for every command: 0 done; 1 a check
+or test ran and failed (``test``, ``check``); 2 bad input (an unreadable, empty or invalid case
+or pack file, an unknown authority, a bad date or argument).
 """
 
 from __future__ import annotations
@@ -27,31 +29,24 @@ def _print_problems(exc: InputError) -> int:
 
 
 def _read_case(path: str) -> object:
-    from .case import parse_case
+    """A case file through the same strict reader as packs; every problem at its line and column."""
+    from .case import check_case
     from .errors import CaseError
-    from .yaml_io import read_yaml_file
+    from .yaml_io import format_loc, read_yaml_file
 
     doc, problems = read_yaml_file(path)
     if doc.data is None and problems:
         raise CaseError(problems, "cannot read case")
-    try:
-        case = parse_case(doc.data if doc.data is not None else {})
-    except CaseError as exc:
-        # Values the YAML reader refused are already reported under their path.
-        seen = {p.path for p in problems}
-        problems += [doc.problem(_loc(p.path), p.message) for p in exc.problems if p.path not in seen]
-    if problems:
+    if doc.data is None:
+        empty = doc.problem((), "the case file is empty (write {} for a case where nothing is known)")
+        raise CaseError([empty], "cannot read case")
+    case, case_problems = check_case(doc.data)
+    # Values the YAML reader refused are already reported under their path.
+    seen = {p.path for p in problems}
+    problems += [doc.problem(loc, msg) for loc, msg in case_problems if format_loc(loc) not in seen]
+    if problems or case is None:
         raise CaseError(problems, "invalid case")
     return case
-
-
-def _loc(path: str) -> tuple[str | int, ...]:
-    import re
-
-    out: list[str | int] = []
-    for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", path):
-        out.append(int(index) if index else name)
-    return tuple(out)
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
@@ -100,6 +95,8 @@ def cmd_test(args: argparse.Namespace) -> int:
         for line in ([o.error] if o.error else []) + o.failures:
             print(f"    {line}")
     print(f"{len(outcomes) - len(failed)} passed, {len(failed)} failed")
+    if any(o.error is not None for o in failed):  # a scenario file or case could not be read
+        return EXIT_INPUT
     return EXIT_FAIL if failed or not outcomes else EXIT_OK
 
 
@@ -179,6 +176,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INPUT
     except BrokenPipeError:
         return EXIT_OK
+    except OSError as exc:  # an output file that cannot be written (inputs never raise it)
+        print(f"error: {exc.filename}: {exc.strerror}", file=sys.stderr)
+        return EXIT_INPUT
 
 
 if __name__ == "__main__":
