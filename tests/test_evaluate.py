@@ -59,7 +59,7 @@ def test_a_referral_recorded_in_time_is_done_and_stays_done(kent_case):
 
 def test_no_off_roll_until_the_liaison_officer_advises_and_a_statutory_ground_is_met(kent_case):
     # Absence day 1 Mon 10 Feb 2025; half term 17-21 Feb; day 20 Fri 14 Mar, day 21 Mon 17 Mar.
-    kent_case["absence"]["authorised"] = False
+    kent_case["absence"].update(authorised=False, every_session_coded_g_n_o=True)
     kent_case["history"] = [{"event": "cme_referral_made", "on": "2025-03-03"}]
     held = _one(evaluate(KENT, kent_case, on="2025-03-10"), "no_deletion_until_slo_advises")
     assert held.kind == ActionKind.REMOVE_FROM_ROLL and held.status == Status.NOT_YET_PERMITTED
@@ -224,7 +224,7 @@ def test_done_actions_stay_done_after_the_child_is_found(kent_case):
 
 
 def test_taking_a_not_before_action_early_is_a_breach(kent_case):
-    kent_case["absence"]["authorised"] = False
+    kent_case["absence"].update(authorised=False, every_session_coded_g_n_o=True)
     kent_case["history"] = [
         {"event": "cme_referral_made", "on": "2025-03-03"},
         {"event": "removed_from_roll", "on": "2025-03-05"},
