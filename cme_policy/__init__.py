@@ -6,7 +6,7 @@ testable policy packs.
 """
 
 from .calendar import SchoolCalendar
-from .case import Case, parse_case
+from .case import Case, load_case, parse_case
 from .compliance import ComplianceReport, check_compliance, compare_packs
 from .engine.evaluate import evaluate
 from .errors import (
@@ -66,6 +66,7 @@ __all__ = [
     "compare_packs",
     "compulsory_school_age",
     "evaluate",
+    "load_case",
     "load_policy",
     "parse_case",
     "shipped_policies",

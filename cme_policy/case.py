@@ -10,6 +10,7 @@ list did not happen; leave ``history`` out altogether when the history is not kn
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterator, Mapping, Set
 from typing import Annotated, Any
 
@@ -341,4 +342,27 @@ def parse_case(data: Case | Mapping[str, Any]) -> Case:
     case, problems = check_case(data)
     if case is None:
         raise CaseError([Problem(format_loc(loc), msg) for loc, msg in problems], "invalid case")
+    return case
+
+
+def load_case(path: str | os.PathLike[str]) -> Case:
+    """A case from a YAML (or JSON) file, read as strictly as a pack, or :class:`CaseError`.
+
+    Every problem is located at ``file:line:col`` with its field path. An empty file is an
+    error: write ``{}`` for a case where nothing is known.
+    """
+    from .yaml_io import format_loc, read_yaml_file
+
+    doc, problems = read_yaml_file(path)
+    if doc.data is None and problems:
+        raise CaseError(problems, "cannot read case")
+    if doc.data is None:
+        empty = doc.problem((), "the case file is empty (write {} for a case where nothing is known)")
+        raise CaseError([empty], "cannot read case")
+    case, case_problems = check_case(doc.data)
+    # Values the YAML reader refused are already reported under their path.
+    seen = {p.path for p in problems}
+    problems += [doc.problem(loc, msg) for loc, msg in case_problems if format_loc(loc) not in seen]
+    if problems or case is None:
+        raise CaseError(problems, "invalid case")
     return case

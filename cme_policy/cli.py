@@ -29,24 +29,9 @@ def _print_problems(exc: InputError) -> int:
 
 
 def _read_case(path: str) -> object:
-    """A case file through the same strict reader as packs; every problem at its line and column."""
-    from .case import check_case
-    from .errors import CaseError
-    from .yaml_io import format_loc, read_yaml_file
+    from .case import load_case
 
-    doc, problems = read_yaml_file(path)
-    if doc.data is None and problems:
-        raise CaseError(problems, "cannot read case")
-    if doc.data is None:
-        empty = doc.problem((), "the case file is empty (write {} for a case where nothing is known)")
-        raise CaseError([empty], "cannot read case")
-    case, case_problems = check_case(doc.data)
-    # Values the YAML reader refused are already reported under their path.
-    seen = {p.path for p in problems}
-    problems += [doc.problem(loc, msg) for loc, msg in case_problems if format_loc(loc) not in seen]
-    if problems or case is None:
-        raise CaseError(problems, "invalid case")
-    return case
+    return load_case(path)
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
