@@ -154,6 +154,11 @@ class School(BaseModel):
         None, description="This school is the main school of a dual-registered mobile child."
     )
     boarder: StrictBool | None = Field(None, description="The pupil is a boarder at this school.")
+    ewo_acts_for_local_authority: StrictBool | None = Field(
+        None,
+        description="The Education Welfare Officer who works with the school acts for the local "
+        "authority (not an officer the school employs or buys in).",
+    )
 
 
 class Absence(BaseModel):
@@ -191,6 +196,11 @@ class Whereabouts(BaseModel):
     )
     home_visit_unsafe: StrictBool | None = Field(
         None, description="A visit to the last known address has been judged not safe to make."
+    )
+    address_known: StrictBool | None = Field(
+        None,
+        description="An address for the child's family is known, whether or not the family "
+        "has been reached there.",
     )
 
 
@@ -264,7 +274,7 @@ def _validation_problems(exc: ValidationError) -> list[tuple[Loc, str]]:
     out: list[tuple[Loc, str]] = []
     for err in exc.errors(include_input=False, include_url=False, include_context=False):
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-        msg = err["msg"]
+        msg = err["msg"].removeprefix("Value error, ")
         if err["type"] == "enum" and len(msg) > 160:
             msg = "Input should be one of the documented names (see the README vocabulary)"
         out.append((loc, msg))

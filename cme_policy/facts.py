@@ -231,6 +231,14 @@ def _days_since_leave(v: CaseView) -> Any:
     return v.calendar.count_school_days(ended + dt.timedelta(days=1), v.on)
 
 
+def _address_known(v: CaseView) -> Any:
+    """An address is known when the case says so, or once the whereabouts are established."""
+    given = v.case.whereabouts.address_known
+    if given is not None:
+        return given
+    return True if _whereabouts_known(v) is True else UNKNOWN
+
+
 def _registered_elsewhere_on(view: CaseView) -> Any:
     """The first record that the pupil is registered at another school, for anchors."""
     got = [d for d in (view.first(EventKind.NEW_SCHOOL_ADMITTED),
@@ -319,6 +327,13 @@ def _catalogue() -> dict[str, Fact]:
         Fact("whereabouts.home_visit_unsafe", FactType.BOOL,
              "A visit to the last known address has been judged not safe to make.",
              c("whereabouts", "home_visit_unsafe")),
+        Fact("whereabouts.address_known", FactType.BOOL,
+             "An address for the child's family is known, whether or not the family has been "
+             "reached there (true once the whereabouts are known).", _address_known),
+        Fact("school.ewo_acts_for_local_authority", FactType.BOOL,
+             "The Education Welfare Officer working with the school acts for the local "
+             "authority (not one the school employs or buys in).",
+             c("school", "ewo_acts_for_local_authority")),
         Fact("whereabouts.other_la_confirmed_in_writing", FactType.BOOL,
              "Another authority has confirmed in writing that it accepts responsibility for, or "
              "acknowledges, the child in its area (a confirmed_in_other_la event with "

@@ -109,6 +109,20 @@ class EventKind(StrEnum):
     # The school learned that the pupil is leaving (or has left) the school, e.g. the parent
     # said the family is moving (Randal Cremer Expectations 4).
     LEAVING_NOTIFIED = "leaving_notified"
+    # The authority's tracking and contact with the family got no response (Kent §5.3).
+    NO_RESPONSE_TO_CONTACT = "no_response_to_contact"
+    # The service could not engage the family: contact refused, or no response (Manchester
+    # Section 3, Early Help Hub).
+    FAMILY_NOT_ENGAGING = "family_not_engaging"
+    # A child in care was moved to a new care placement without prior planning (Kent §5.4).
+    UNPLANNED_PLACEMENT_MOVE = "unplanned_placement_move"
+    # The named safeguarding protocol or child protection policy was followed for the child
+    # (Kent §5.4 missing from home or care protocol; Randal Cremer Expectations 3, CP Policy).
+    SAFEGUARDING_PROTOCOL_FOLLOWED = "safeguarding_protocol_followed"
+    # A parent or carer asked the school for special (extended) leave in term time, and the
+    # senior leader's interview on it was held (Randal Cremer Expectations 3).
+    LEAVE_REQUESTED = "leave_requested"
+    PARENTS_INTERVIEWED = "parents_interviewed"
     # Deletion grounds (2006 Regulations reg 8(1); 2024 Regulations reg 9(1)): the dated event
     # that meets each ground, so the earliest lawful deletion day can be counted from it.
     # The authority substituted another school for the one named in the school attendance order.
@@ -208,6 +222,8 @@ class ActionKind(StrEnum):
     NOTIFY_LA_OF_SICKNESS_ABSENCE = "notify_la_of_sickness_absence"
     REPLACE_CODE_N = "replace_code_n"
     SEND_COMMON_TRANSFER_FILE = "send_common_transfer_file"
+    FOLLOW_SAFEGUARDING_PROTOCOL = "follow_safeguarding_protocol"
+    INTERVIEW_PARENTS = "interview_parents"
 
 
 #: The history events that complete an action of each kind. An action is ``done`` once one of
@@ -279,6 +295,8 @@ COMPLETED_BY: dict[ActionKind, tuple[EventKind, ...]] = {
     ActionKind.NOTIFY_LA_OF_SICKNESS_ABSENCE: (EventKind.SICKNESS_RETURN_MADE,),
     ActionKind.REPLACE_CODE_N: (EventKind.CODE_N_REPLACED,),
     ActionKind.SEND_COMMON_TRANSFER_FILE: (EventKind.CTF_SENT,),
+    ActionKind.FOLLOW_SAFEGUARDING_PROTOCOL: (EventKind.SAFEGUARDING_PROTOCOL_FOLLOWED,),
+    ActionKind.INTERVIEW_PARENTS: (EventKind.PARENTS_INTERVIEWED,),
 }
 
 ACTION_DESCRIPTIONS: dict[ActionKind, str] = {
@@ -357,6 +375,10 @@ ACTION_DESCRIPTIONS: dict[ActionKind, str] = {
     ActionKind.SEND_COMMON_TRANSFER_FILE: (
         "Send the common transfer file and educational record to the pupil's new school."
     ),
+    ActionKind.FOLLOW_SAFEGUARDING_PROTOCOL: (
+        "Follow the safeguarding protocol or child protection policy the route names."
+    ),
+    ActionKind.INTERVIEW_PARENTS: "A senior leader interviews the parents about a request for leave.",
 }
 
 
