@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+MAX_MESSAGE = 1_000
+MAX_PATH = 300
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
@@ -21,6 +24,14 @@ class Problem:
     line: int | None = None
     column: int | None = None
     severity: str = "error"
+
+    def __post_init__(self) -> None:
+        # Bounded whatever went into them: a message quoting a 2 MB value from a hostile file
+        # must not become a 2 MB line of output.
+        if len(self.message) > MAX_MESSAGE:
+            object.__setattr__(self, "message", self.message[: MAX_MESSAGE - 1] + "…")
+        if len(self.path) > MAX_PATH:
+            object.__setattr__(self, "path", self.path[: MAX_PATH - 1] + "…")
 
     def __str__(self) -> str:
         where = ""

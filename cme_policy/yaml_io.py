@@ -401,9 +401,9 @@ _ANY_QUOTE = re.compile(r"'[^']*'|\"[^\"]*\"")
 def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, file: str | None) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-    if mark is not None and "cannot start any token" in str(exc.problem):
+    if mark is not None and ("tab" in str(exc.problem) or "cannot start any token" in str(exc.problem)):
         lines = text.split("\n", mark.line + 1)
-        if len(lines) > mark.line and lines[mark.line][mark.column : mark.column + 1] == "\t":
+        if len(lines) > mark.line and "\t" in lines[mark.line][: mark.column + 1]:
             return Problem("", "a tab cannot indent YAML: use spaces", file, line, col)
     message = " ".join(str(x) for x in (exc.context, exc.problem) if x)
     message = _ANY_QUOTE.sub(lambda m: m.group() if _SAFE_QUOTE.fullmatch(m.group()) else "'…'", message)

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError
 
 from ..calendar import SchoolCalendar, Term, TermYear
 from ..errors import PolicyError, Problem, UnknownAuthorityError
-from ..yaml_io import Document, read_yaml_file
+from ..yaml_io import Document, read_yaml_file, shown_key
 from .check import check_policy, check_raw, check_rule_pairs, check_warnings, did_you_mean
 from .model import CONDITION_TAGS, Policy, Rule
 
@@ -232,7 +232,7 @@ def _pydantic_problems(exc: ValidationError, doc: Document) -> list[Problem]:
         if msg.startswith("Value error, "):
             msg = msg[len("Value error, ") :]
         if err["type"] == "extra_forbidden" and loc and isinstance(loc[-1], str):
-            msg = f"unknown key {loc[-1]!r}" + _key_hint(exc, err, loc)
+            msg = f"unknown key {shown_key(loc[-1])!r}" + _key_hint(exc, err, loc)
         out.append(doc.problem(loc, msg))
     return out
 
@@ -296,7 +296,7 @@ def _pack_problems(exc: ValidationError, doc: Document) -> list[Problem]:
             if close:
                 hinted.add((loc[:-1], close[0]))
             allowed = f"; allowed here: {', '.join(sorted(names))}" if names and not close else ""
-            out.append(doc.problem(loc, f"unknown key {loc[-1]!r}{hint}{allowed}"))
+            out.append(doc.problem(loc, f"unknown key {shown_key(loc[-1])!r}{hint}{allowed}"))
             continue
         if err["type"] in ("enum", "literal_error") and isinstance(err.get("input"), str):
             expected = _enum_values(err)
