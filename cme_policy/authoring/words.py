@@ -132,4 +132,10 @@ def deadline_words(d: Deadline | None, action: Action | None = None) -> str:
             text += f": absence day {after.amount + 1}"
     if action is not None and action.repeat is not None:
         text += f"; then every {action.repeat.describe()} after each time it is done"
+    if action is not None and action.permission is not None:
+        text += (
+            " (a ground for it: with this rule's other conditions, enough on its own)"
+            if action.permission.value == "ground"
+            else " (a restriction on it: it also needs a ground, and every other restriction met)"
+        )
     return text
