@@ -15,11 +15,12 @@ tests/test_compliance.py):
    weaker, the reverse stricter, the same met. A local "not before" that answers a national
    duty sets no time for it: a ground (it only allows it) does not address the duty, a
    restriction (it holds it back) cannot be told.
-2. A national ground's gate (removal from roll, a school attendance order) against a local
-   restriction: only a ground makes the action lawful, so a restriction on another starting
-   point adds a condition and does not address the gate; one on the same starting point states
-   it (met, stricter, or weaker when looser: the text misstates the gate even though, evaluated
-   on the baseline, the national gate still binds).
+2. A national gate (removal from roll, a school attendance order) against a local
+   restriction or prohibition: only a ground makes the action lawful, so a prohibition, or a
+   restriction on another starting point, adds a condition and does not address the gate; a
+   restriction on the same starting point states it (met, stricter, or weaker when looser:
+   the text misstates the gate even though, evaluated on the baseline, the national gate
+   still binds).
 3. Scope: a local rule whose condition leaves out children the national rule covers
    (:func:`matching.narrowing`, e.g. "unexplained" absence against all unauthorised absence)
    meets it only in part; a weaker timing stays weaker.
@@ -27,8 +28,8 @@ tests/test_compliance.py):
 5. A status from a rule that records an ``interpretation`` rests on the pack's own reading,
    and says so (a weaker finding then says it is weaker on that reading).
 
-A requirement is weaker if any rule is; otherwise a rule covering every child decides (stricter
-before met), then met in part, then cannot tell; else not addressed, and the national rule
+A requirement is weaker if any rule is; otherwise a rule covering every child decides (met
+before stricter), then met in part, then cannot tell; else not addressed, and the national rule
 applies as it stands.
 """
 
@@ -202,7 +203,12 @@ def _judge_one(rule: Rule, actions: list[Action], req: Requirement) -> tuple[Sta
         return Status.WEAKER, "the local rule does not forbid it"
     if action.forbidden:
         if req.permission:
-            return Status.STRICTER, "the local rule forbids it while its condition holds"
+            # A prohibition is a restriction: it adds a condition and states no gate.
+            return Status.NOT_ADDRESSED, (
+                "the local rule forbids it while its condition holds: a further condition, not "
+                f"this gate, so the national gate ({base.describe() if base else 'as written'}) "
+                "applies as it stands"
+            )
         return Status.WEAKER, "the local rule forbids what the national rule requires"
     local = [t for a in actions for t in timings(rule, a, permission=is_permission(a) or req.permission)]
     if not req.permission and is_permission(action):
@@ -314,17 +320,16 @@ def _sentence(text: str) -> str:
 _DECIDED = (Status.MET, Status.STRICTER, Status.PARTLY_MET, Status.WEAKER)
 
 
-def _decide(refs: list[RuleRef], grounds: bool) -> Status:
+def _decide(refs: list[RuleRef]) -> Status:
     """A requirement's status from its rules' statuses.
 
-    Any weaker rule makes it weaker. Otherwise a rule covering every child decides: stricter
-    before met, because the earliest "by" and the latest "not before" bind (except among
-    grounds, where any one suffices and so the least strict binds). Then met in part, then
+    Any weaker rule makes it weaker. Otherwise a rule covering every child decides: met (a rule
+    states it as the national rule does) before stricter, so a pack that restates a rule is not
+    called stricter than itself because another of its rules asks more. Then met in part, then
     cannot tell; with none of those the pack does not state it.
     """
     statuses = {r.status for r in refs}
-    full = [Status.MET, Status.STRICTER] if grounds else [Status.STRICTER, Status.MET]
-    for s in (Status.WEAKER, *full, Status.PARTLY_MET, Status.CANNOT_TELL):
+    for s in (Status.WEAKER, Status.MET, Status.STRICTER, Status.PARTLY_MET, Status.CANNOT_TELL):
         if s in statuses:
             return s
     return Status.NOT_ADDRESSED
@@ -342,8 +347,7 @@ _DETAIL_HEAD = {
 def _requirement_finding(pack: PolicyPack, baseline: PolicyPack, req: Requirement, on: dt.date) -> Finding:
     candidates = _candidates(pack, req, on)
     refs = [_judge_rule(pack, rule, actions, req) for rule, actions in candidates]
-    grounds = req.permission and any(is_ground(a) for _, actions in candidates for a in actions)
-    status = _decide(refs, grounds)
+    status = _decide(refs)
     refs.sort(key=lambda r: _ORDER[r.status or Status.CANNOT_TELL])
     refs.sort(key=lambda r: r.status is not status)  # the deciding rules first (stable)
     if status is Status.NOT_ADDRESSED:
