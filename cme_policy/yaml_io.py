@@ -192,14 +192,13 @@ class _Builder:
     """Plain data from parser events, one event at a time, counting values and depth as it goes.
 
     No node tree is built and nothing recurses, so a limit is hit as soon as it is passed:
-    400 nested ``[`` stop at the 65th, a million list items at the 100,001st.
+    400 nested ``[`` stop at the 66th, a million list items at the 100,001st (keys count too).
     """
 
     def __init__(self, file: str | None) -> None:
         self.file = file
         self.positions: dict[Loc, int] = {}
         self.problems: list[Problem] = []
-        self.count = 0
 
     def fail(self, mark: Any, loc: Loc, message: str) -> None:
         self.problems.append(Problem(format_loc(loc), message, self.file, mark.line + 1, mark.column + 1))
@@ -233,17 +232,25 @@ class _Builder:
                 top = stack[-1] if stack else None
             else:
                 mark = event.start_mark
+                count += 1
+                if count > MAX_NODES:
+                    raise _Refused(f"too many keys and values (more than {MAX_NODES})", mark)
                 if kind is AliasEvent:
                     raise _Refused("aliases (*name) are not allowed: write the value out", mark)
                 if event.anchor is not None:
                     raise _Refused("anchors (&name) are not allowed: write the value out", mark)
                 if top is not None and top.is_map and top.key is _AWAIT:
-                    self._key(event, top, stack)
-                    top = stack[-1]
+                    key = event.value if kind is ScalarEvent and event.tag is None else None
+                    if key is not None and key != "<<" and key not in top.seen:
+                        # Keys are names, always text: `on:` and `no:` are keys, never booleans.
+                        top.seen[key] = mark.line + 1
+                        top.key = key
+                        if top.keep:
+                            positions[(*top.loc, key)] = (mark.line + 1) << 32 | (mark.column + 1)
+                    else:
+                        self._refused_key(event, top, stack)
+                        top = stack[-1]
                     continue
-                count += 1
-                if count > MAX_NODES:
-                    raise _Refused(f"too many values (more than {MAX_NODES})", mark)
                 if len(stack) > MAX_DEPTH:
                     raise _Refused(f"nested too deeply (more than {MAX_DEPTH} levels)", mark)
                 if top is None:
@@ -283,7 +290,8 @@ class _Builder:
                 top.container[top.key] = value
                 top.key = _AWAIT
 
-    def _key(self, event: Any, top: _Frame, stack: list[_Frame]) -> None:
+    def _refused_key(self, event: Any, top: _Frame, stack: list[_Frame]) -> None:
+        """A key that is not a plain name, or repeated: report it; its value will be dropped."""
         mark = event.start_mark
         if type(event) is not ScalarEvent:
             if top.keep:
@@ -293,20 +301,13 @@ class _Builder:
             top.key = _DROP_KEY
             stack.append(_Frame(type(event) is MappingStartEvent, top.loc, False))
             return
-        # Keys are names, always text: `on:` and `no:` are keys, never booleans.
         key = event.value
         if event.tag is not None:
             problem = "explicit tags (!name) are not allowed: write the plain value"
         elif key == "<<":
             problem = "merge keys (<<) are not allowed: write the values out"
-        elif key in top.seen:
-            problem = f"duplicate key {shown_key(key)!r} (first defined on line {top.seen[key]})"
         else:
-            top.seen[key] = mark.line + 1
-            top.key = key
-            if top.keep:
-                self.positions[(*top.loc, key)] = (mark.line + 1) << 32 | (mark.column + 1)
-            return
+            problem = f"duplicate key {shown_key(key)!r} (first defined on line {top.seen[key]})"
         if top.keep:
             self.fail(mark, (*top.loc, key), problem)
         top.key = _DROP
@@ -405,6 +406,8 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, file: str | None) -> P
         lines = text.split("\n", mark.line + 1)
         if len(lines) > mark.line and "\t" in lines[mark.line][: mark.column + 1]:
             return Problem("", "a tab cannot indent YAML: use spaces", file, line, col)
+    if "maximum nesting depth" in str(exc.problem):  # libyaml's own limit, 1000 levels
+        return Problem("", f"nested too deeply (more than {MAX_DEPTH} levels)", file, line, col)
     message = " ".join(str(x) for x in (exc.context, exc.problem) if x)
     message = _ANY_QUOTE.sub(lambda m: m.group() if _SAFE_QUOTE.fullmatch(m.group()) else "'…'", message)
     return Problem("", f"YAML syntax error: {message}"[:MAX_MESSAGE], file, line, col)
