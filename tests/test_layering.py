@@ -767,7 +767,9 @@ def test_randal_cremer_adds_the_schools_own_steps_on_the_national_rules(capsys):
     report = mine[("rc_leave_not_returned_report_missing_education", "refer_to_cme")]
     assert (report["due_on"], report["status"]) == ("2026-02-02", "upcoming")
     assert mine[("rc_leave_taken_report_to_ewo_and_track", "inform_ewo")]["status"] == "done"
-    assert mine[("rc_leave_taken_report_to_ewo_and_track", "joint_enquiries")]["status"] == "due"
+    # The tracking is the school's own enquiries; it is the national joint enquiries only where
+    # the case records that the EWO acts for the local authority (the example does not).
+    assert mine[("rc_leave_taken_report_to_ewo_and_track", "school_checks")]["status"] == "due"
     leaver = _run(capsys, "randal_cremer", "randal_cremer/leaver_no_named_school.yaml", "2026-03-16")
     due = [a["due_on"] for a in leaver["actions"] if a["rule_id"].startswith("rc_leaver_no_named")]
     assert due == ["2026-04-17"]
