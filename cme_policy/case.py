@@ -21,6 +21,7 @@ from pydantic import (
     Field,
     StrictBool,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -248,6 +249,71 @@ class Event(BaseModel):
     )
 
 
+#: The sections of a case whose facts may change over time, and their models.
+SECTIONS: dict[str, type[BaseModel]] = {}
+
+
+def changeable_fields() -> dict[str, type[BaseModel]]:
+    """``section.field`` -> section model, for every fact a dated change may set (not the
+    dates that anchor deadlines, nor the term dates)."""
+    out: dict[str, type[BaseModel]] = {}
+    for section, model in SECTIONS.items():
+        for name, info in model.model_fields.items():
+            if name in _FIXED_FIELDS or name.endswith("_on") or name.endswith("_since"):
+                continue
+            if info.annotation is not None and "date" in str(info.annotation):
+                continue
+            out[f"{section}.{name}"] = model
+    return out
+
+
+_FIXED_FIELDS = frozenset({"term_dates", "closure_days", "date_of_birth", "first_day_on"})
+
+
+class Change(BaseModel):
+    """A dated change to one fact: from ``on`` (until its next change) ``field`` had ``value``.
+
+    A case gives today's facts in its sections and, beside them, the dated changes that led
+    there, so the engine can see the case as it stood on any day. A fact with no dated change
+    holds its value throughout. A fact with changes has, on each day, the value of its latest
+    change on or before that day; before its first change it is unknown; and today's value, if
+    the section gives one too, must agree with its latest change.
+    """
+
+    model_config = _CONFIG
+
+    field: str = Field(
+        max_length=80, description="The fact that changed, as section.field, e.g. whereabouts.known."
+    )
+    on: IsoDate = Field(description="The day it took the value.")
+    value: Any = Field(description="The value from that day; null: unknown from that day.")
+
+    @field_validator("field")
+    @classmethod
+    def _known_field(cls, name: str) -> str:
+        fields = changeable_fields()
+        if name not in fields:
+            from .pack.check import did_you_mean
+
+            shown = name if len(name) <= 40 else name[:40] + "..."
+            raise ValueError(f"no changeable fact {shown!r}{did_you_mean(name, fields)}")
+        return name
+
+    @field_validator("value")
+    @classmethod
+    def _typed_value(cls, value: Any, info: ValidationInfo) -> Any:
+        name = info.data.get("field")
+        if value is None or name is None:
+            return value
+        section_model = changeable_fields()[name]
+        try:
+            got = section_model.model_validate({name.split(".", 1)[1]: value})
+        except ValidationError as exc:
+            first = exc.errors(include_input=False, include_url=False, include_context=False)[0]
+            raise ValueError(first["msg"]) from None
+        return getattr(got, name.split(".", 1)[1])
+
+
 class Case(BaseModel):
     """A child's case. Carries personal data: never log it, never put it in an error message."""
 
@@ -268,6 +334,58 @@ class Case(BaseModel):
         max_length=MAX_HISTORY,
         description="Dated history; complete when given. Leave out when not known.",
     )
+    changes: list[Change] = Field(
+        default_factory=list,
+        max_length=MAX_HISTORY,
+        description="Dated changes to the facts above (a plan from a date, whereabouts "
+        "established on a date, on roll until a date); see Change.",
+    )
+
+
+
+def _inconsistencies(case: Case) -> list[tuple[Loc, str]]:
+    """Dates that cannot be: an absence, an event or a change before the child was born."""
+    born = case.child.date_of_birth
+    if born is None:
+        return []
+    problems: list[tuple[Loc, str]] = []
+    if case.absence.first_day_on is not None and case.absence.first_day_on < born:
+        problems.append((("absence", "first_day_on"), "before the child's date of birth"))
+    for i, e in enumerate(case.history or ()):
+        if e.on < born:
+            problems.append((("history", i, "on"), "before the child's date of birth"))
+    for i, c in enumerate(case.changes):
+        if c.on < born:
+            problems.append((("changes", i, "on"), "before the child's date of birth"))
+    return problems[:20]
+
+
+def inconsistent_on(case: Case, on: dt.date) -> list[Problem]:
+    """What cannot be true of a case evaluated on ``on``: an absence that has not begun yet,
+    or today's value of a fact that disagrees with its latest dated change."""
+    problems: list[Problem] = []
+    first = case.absence.first_day_on
+    if first is not None and first > on:
+        problems.append(
+            Problem("absence.first_day_on", "after the evaluation date: the absence has not begun yet")
+        )
+    latest: dict[str, tuple[int, Change]] = {}
+    for i, c in enumerate(case.changes):
+        if c.on <= on and (c.field not in latest or latest[c.field][1].on <= c.on):
+            latest[c.field] = (i, c)
+    for name, (i, c) in latest.items():
+        section, field = name.split(".", 1)
+        today = getattr(getattr(case, section), field)
+        if today is not None and c.value is not None and today != c.value:
+            problems.append(
+                Problem(f"changes[{i}].value", f"disagrees with today's {name} in the case")
+            )
+    return problems
+
+
+SECTIONS.update(
+    child=Child, school=School, absence=Absence, whereabouts=Whereabouts, education=Education
+)
 
 
 def _validation_problems(exc: ValidationError) -> list[tuple[Loc, str]]:
@@ -340,9 +458,11 @@ def check_case(data: Any) -> tuple[Case | None, list[tuple[Loc, str]]]:
     if problems:
         return None, problems
     try:
-        return Case.model_validate(dict(data)), []
+        case = Case.model_validate(dict(data))
     except ValidationError as exc:
         return None, _validation_problems(exc)
+    problems = _inconsistencies(case)
+    return (None, problems) if problems else (case, [])
 
 
 def parse_case(data: Case | Mapping[str, Any]) -> Case:

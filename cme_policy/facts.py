@@ -16,9 +16,16 @@ from enum import Enum, StrEnum
 from typing import Any
 
 from .calendar import Count, SchoolCalendar
-from .case import Case, Event
+from .case import Case, Change, Event
 from .school_age import compulsory_school_age
-from .vocabulary import EventKind, RiskLevel, SafeguardingConcern, SchoolPhase, SchoolType
+from .vocabulary import (
+    IMPLIED_BY,
+    EventKind,
+    RiskLevel,
+    SafeguardingConcern,
+    SchoolPhase,
+    SchoolType,
+)
 
 
 class _Unknown:
@@ -74,23 +81,59 @@ class HistoryIndex:
         self.kind_dates = {k: [e.on for _, e in v] for k, v in self.by_kind.items()}
 
 
+class ChangeIndex:
+    """A case's dated changes, per fact, oldest first (see :class:`cme_policy.case.Change`)."""
+
+    def __init__(self, changes: Iterable[Change]) -> None:
+        per: dict[str, list[Change]] = {}
+        for c in sorted(changes, key=lambda c: c.on):
+            per.setdefault(c.field, []).append(c)
+        self.dates = {f: [c.on for c in cs] for f, cs in per.items()}
+        self.values = {f: [c.value for c in cs] for f, cs in per.items()}
+
+    def days(self) -> set[dt.date]:
+        return {d for ds in self.dates.values() for d in ds}
+
+
 class CaseView:
     """A case seen on one evaluation date: history cut at that date, calendar attached."""
 
     def __init__(
-        self, case: Case, on: dt.date, calendar: SchoolCalendar, index: HistoryIndex | None = None
+        self,
+        case: Case,
+        on: dt.date,
+        calendar: SchoolCalendar,
+        index: HistoryIndex | None = None,
+        changes: ChangeIndex | None = None,
+        today: dt.date | None = None,
     ) -> None:
         self.case = case
         self.on = on
+        self.today = today if today is not None else on  # the evaluation date of the run
         self.calendar = calendar
         self.history_known = case.history is not None
         self.index = index if index is not None else HistoryIndex(case.history or ())
+        self.changes = changes if changes is not None else ChangeIndex(case.changes)
         self._cut = bisect_right(self.index.dates, on)
         self.ignored_future_events = len(self.index.dates) - self._cut
 
     def as_of(self, day: dt.date) -> CaseView:
-        """The same case seen on another day (history cut there), sharing the index."""
-        return CaseView(self.case, day, self.calendar, self.index)
+        """The same case seen on another day (history cut there), sharing the indexes."""
+        return CaseView(self.case, day, self.calendar, self.index, self.changes, self.today)
+
+    def field(self, section: str, name: str) -> Any:
+        """A case field as it stood on the view's day: its latest dated change on or before
+        that day; today's value where it has no change up to today; unknown (``None``) before
+        its first change."""
+        path = f"{section}.{name}"
+        dates = self.changes.dates.get(path)
+        if dates:
+            i = bisect_right(dates, self.on)
+            if i:
+                return self.changes.values[path][i - 1]
+            if dates[0] <= self.today:
+                return None
+        return getattr(getattr(self.case, section), name)
 
     @property
     def events(self) -> list[Event]:
@@ -123,10 +166,28 @@ class CaseView:
         out.sort()
         return out
 
+    def implied(self, kind: EventKind) -> Implied | None:
+        """When ``kind`` is not recorded but a later record proves it happened (an assigned
+        referral was made): the earliest such record, on or before which it happened."""
+        found = [(d, by) for by in IMPLIED_BY.get(kind, ()) if (d := self.first(by)) is not None]
+        if not found:
+            return None
+        day, by = min(found)
+        return Implied(kind, by, day)
+
     def has(self, kind: EventKind) -> Any:
-        if self.first(kind) is not None:
+        if self.first(kind) is not None or self.implied(kind) is not None:
             return True
         return False if self.history_known else UNKNOWN
+
+
+@dataclass(frozen=True)
+class Implied:
+    """An event known to have happened on or before ``latest`` (implied by ``by``), undated."""
+
+    kind: EventKind
+    by: EventKind
+    latest: dt.date
 
 
 @dataclass(frozen=True)
@@ -154,15 +215,15 @@ def _csa(v: CaseView) -> Any:
 
 
 def _concern_set(v: CaseView) -> Any:
-    got = v.case.child.safeguarding_concerns
+    got = v.field("child", "safeguarding_concerns")
     return UNKNOWN if got is None else frozenset(got)
 
 
 def _has_concerns(v: CaseView) -> Any:
-    got = v.case.child.safeguarding_concerns
+    got = v.field("child", "safeguarding_concerns")
     if got:
         return True
-    if v.case.child.child_protection_plan:
+    if v.field("child", "child_protection_plan"):
         return True
     return UNKNOWN if got is None else False
 
@@ -170,7 +231,20 @@ def _has_concerns(v: CaseView) -> Any:
 def _whereabouts_known(v: CaseView) -> Any:
     if any(v.first(kind) is not None for kind in TRACING_EVENTS):
         return True
-    return _value(v.case.whereabouts.known)
+    first = v.case.absence.first_day_on
+    if (
+        first is not None
+        and v.on < first
+        and "whereabouts.known" not in v.changes.dates
+        and v.field("school", "on_roll") is True
+    ):
+        return True  # before the current absence began the pupil was attending, not missing
+    today = v.field("whereabouts", "known")
+    if today is True and "whereabouts.known" not in v.changes.dates:
+        later = [d for k in TRACING_EVENTS if (d := v.index.kind_dates.get(k))]
+        if later:
+            return UNKNOWN  # known now because of a later tracing record: not evidence for then
+    return _value(today)
 
 
 def _absence_days(v: CaseView) -> Any:
@@ -231,9 +305,18 @@ def _days_since_leave(v: CaseView) -> Any:
     return v.calendar.count_school_days(ended + dt.timedelta(days=1), v.on)
 
 
+def _on_roll(v: CaseView) -> Any:
+    today = v.field("school", "on_roll")
+    if today is not True and "school.on_roll" not in v.changes.dates:
+        removals = v.index.kind_dates.get(EventKind.REMOVED_FROM_ROLL)
+        if removals and removals[-1] > v.on and v.first(EventKind.REMOVED_FROM_ROLL) is None:
+            return True  # removed later: on roll until then
+    return _value(today)
+
+
 def _address_known(v: CaseView) -> Any:
     """An address is known when the case says so, or once the whereabouts are established."""
-    given = v.case.whereabouts.address_known
+    given = v.field("whereabouts", "address_known")
     if given is not None:
         return given
     return True if _whereabouts_known(v) is True else UNKNOWN
@@ -249,7 +332,7 @@ def _registered_elsewhere_on(view: CaseView) -> Any:
 
 
 def _catalogue() -> dict[str, Fact]:
-    c = lambda attr, sub: (lambda v: _value(getattr(getattr(v.case, attr), sub)))  # noqa: E731
+    c = lambda attr, sub: (lambda v: _value(v.field(attr, sub)))  # noqa: E731
     facts = [
         Fact("child.of_compulsory_school_age", FactType.BOOL,
              "Of compulsory school age on the evaluation date (EA 1996 s8), from date of birth.",
@@ -277,8 +360,9 @@ def _catalogue() -> dict[str, Fact]:
              c("child", "in_immediate_danger")),
         Fact("child.at_risk_of_going_missing", FactType.BOOL,
              "The child may become missing from education.", c("child", "at_risk_of_going_missing")),
-        Fact("school.on_roll", FactType.BOOL, "On the school's admission register.",
-             c("school", "on_roll")),
+        Fact("school.on_roll", FactType.BOOL,
+             "On the school's admission register (on the days before a recorded removal, the "
+             "pupil was on roll).", _on_roll),
         Fact("school.la_arranged_special_school_place", FactType.BOOL,
              "At a special school under arrangements made by the local authority.",
              c("school", "la_arranged_special_school_place")),
@@ -389,6 +473,10 @@ FACTS: dict[str, Fact] = _catalogue()
 #: the first record of any history event.
 ANCHORS: dict[str, str] = {
     "absence_started": "The first day of the current continuous absence (absence day 1).",
+    "conditions_met": (
+        "The day the duty arose: the first day of the current spell in which all the rule's "
+        "conditions held, worked out from the dated facts, the absence and the history."
+    ),
     "concerns_identified": "The day the safeguarding concern or danger came to light.",
     "place_start": "The agreed first day at a new school (education.place_start_on).",
     "out_of_education_started": "The day the child stopped receiving any education.",
@@ -434,4 +522,7 @@ def anchor_date(view: CaseView, anchor: str) -> Any:
     got = view.first(kind)
     if got is not None:
         return got
+    implied = view.implied(kind)
+    if implied is not None:
+        return implied
     return None if view.history_known else UNKNOWN

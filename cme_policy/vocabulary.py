@@ -462,6 +462,25 @@ class DeadlineType(StrEnum):
     NOT_BEFORE = "not_before"  # the action is permitted from the date (never earlier)
 
 
+#: Events whose record proves that an earlier event happened on or before it, though its own
+#: date is not recorded: an assigned or assessed referral was made first. A deadline counted
+#: from the implied event is then due by a date at the latest; a "not before" gate counted from
+#: it is never taken as met.
+IMPLIES: dict[EventKind, tuple[EventKind, ...]] = {
+    EventKind.REFERRAL_ASSIGNED: (EventKind.CME_REFERRAL_MADE,),
+    EventKind.REFERRAL_ASSESSED: (EventKind.CME_REFERRAL_MADE,),
+    EventKind.LA_ENQUIRIES_EXHAUSTED: (EventKind.LA_ENQUIRIES_STARTED,),
+    EventKind.DORMANT_REVIEW_HELD: (EventKind.CASE_MADE_DORMANT,),
+    EventKind.RISK_ASSESSMENT_SHARED: (EventKind.RISK_ASSESSMENT_COMPLETED,),
+}
+
+#: The other way round: for each event, the events whose record implies it.
+IMPLIED_BY: dict[EventKind, tuple[EventKind, ...]] = {
+    implied: tuple(k for k, v in IMPLIES.items() if implied in v)
+    for implied in {e for v in IMPLIES.values() for e in v}
+}
+
+
 class Role(StrEnum):
     """How one rule bears on a duty, in a verdict's list of rules."""
 

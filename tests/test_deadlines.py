@@ -73,7 +73,7 @@ def test_units(tmp_path, anchor, after, due):
 
 
 def test_month_end_is_clamped(tmp_path):
-    case = {**CASE, "history": [{"event": "cme_referral_made", "on": "2025-01-31"}]}
+    case = {**CASE, "absence": {}, "history": [{"event": "cme_referral_made", "on": "2025-01-31"}]}
     got, _ = _action(_load(tmp_path, anchor="cme_referral_made", after="{months: 1}"), case, "2025-02-01")
     assert got.due_on == dt.date(2025, 2, 28)
 

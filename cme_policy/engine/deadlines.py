@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
 from ..calendar import SchoolCalendar, Span
-from ..facts import UNKNOWN, CaseView, anchor_date
+from ..facts import UNKNOWN, CaseView, Implied, anchor_date
 from ..pack.model import Deadline, Duration
 from ..vocabulary import DeadlineType
 
@@ -19,6 +20,8 @@ ANCHOR_FACTS = {
     "place_start": "education.place_start_on",
     "out_of_education_started": "education.out_of_education_since",
     "home_education_written_notice": "history",
+    "conditions_met": "the dated facts",
+    "compulsory_school_age_ends": "child.date_of_birth",
 }
 ANCHOR_WORDS = {
     "absence_started": "the first day of absence (absence day 1)",
@@ -26,6 +29,7 @@ ANCHOR_WORDS = {
     "place_start": "the agreed start day at the new school",
     "out_of_education_started": "the day the child stopped receiving education",
     "home_education_written_notice": "the day the parent's written notice of home education was received",
+    "conditions_met": "the day this duty arose (its conditions all held)",
 }
 
 
@@ -41,11 +45,55 @@ class Dated:
     pending: bool = False  # anchored on an event that has not happened yet
     urgent_undated: bool = False  # immediate, but the anchor date is not recorded
     withheld: bool = False  # a not-before date that cannot be counted safely
+    latest: dt.date | None = None  # anchored on an implied event: due by this date at the latest
     earliest: dt.date | None = None  # when withheld: the date counted on weekdays, a lower bound
 
 
 def _fmt(d: dt.date) -> str:
     return f"{d:%a %d %b %Y}"
+
+
+def _from_arose(deadline: Deadline, view: CaseView, arose: Arose, missing: str | None) -> Dated:
+    """Counted from the day the duty arose (its conditions all held), explained."""
+    date, _ = add(view.calendar, arose.on, deadline.after)
+    since = "as far back as the case records" if arose.open_ended else "from then on"
+    text = (
+        f"{deadline.after.describe()}, counted from the day this duty arose, {_fmt(arose.on)} "
+        f"(the first day its conditions all held, {since}): {_fmt(date)}"
+    )
+    out = Dated(date=date, anchor_on=arose.on, explanation=text)
+    if missing is not None:
+        out.explanation = f"{anchor_words(deadline.anchor)} is not recorded, so " + text[0].lower() + text[1:]
+        out.caveats.append(
+            f"{missing} would date this duty exactly; until it is recorded, it is counted from the "
+            f"day the rule's conditions all held ({_fmt(arose.on)}), the latest day it can have arisen"
+        )
+    if arose.earliest < arose.on:
+        out.caveats.append(
+            f"it may have arisen as early as {_fmt(arose.earliest)}: "
+            f"{', '.join(sorted(arose.needed)) or 'earlier facts'} would settle when"
+        )
+    return out
+
+
+def _implied(deadline: Deadline, view: CaseView, anchor: Implied) -> Dated:
+    """Anchored on an event the history implies but does not date: due by a date at the latest."""
+    words = anchor_words(deadline.anchor)
+    needed = f"the date of {anchor.kind.value} (implied by {anchor.by.value})"
+    if deadline.type is DeadlineType.NOT_BEFORE:
+        return Dated(
+            needed=[needed],
+            explanation=f"counts from {words}, which is not recorded (a {anchor.by.value} record "
+            "shows it happened, but an implied date never opens a gate)",
+        )
+    latest, _ = add(view.calendar, anchor.latest, deadline.after)
+    return Dated(
+        needed=[needed],
+        latest=latest,
+        explanation=f"{deadline.after.describe()} after {words}, which is not recorded; the "
+        f"{anchor.by.value} recorded on {_fmt(anchor.latest)} shows it happened on or before that "
+        f"day, so this is due by {_fmt(latest)} at the latest",
+    )
 
 
 def anchor_words(anchor: str) -> str:
@@ -67,10 +115,38 @@ def add(calendar: SchoolCalendar, start: dt.date, after: Duration) -> tuple[dt.d
     return start + relativedelta(months=n), None
 
 
-def compute(deadline: Deadline, view: CaseView, start: dt.date | None = None) -> Dated:
-    """The deadline's date for this case; ``start`` overrides the anchor (recurring actions)."""
+@dataclass(frozen=True)
+class Arose:
+    """The day a rule's duty arose: the first day of the current spell in which all its
+    conditions held. ``earliest`` is earlier than ``on`` when the facts before ``on`` are not
+    known well enough to tell: the duty may have arisen from ``earliest``."""
+
+    on: dt.date
+    earliest: dt.date
+    needed: frozenset[str] = frozenset()
+    open_ended: bool = False  # the conditions held as far back as the case records
+
+
+def compute(
+    deadline: Deadline,
+    view: CaseView,
+    start: dt.date | None = None,
+    arose: Callable[[], Arose] | None = None,
+) -> Dated:
+    """The deadline's date for this case; ``start`` overrides the anchor (recurring actions).
+
+    ``arose`` gives the day the rule's duty arose, for the ``conditions_met`` anchor and for an
+    immediate or same-day duty whose own anchor date is not recorded.
+    """
     after = deadline.after
+    if start is None and deadline.anchor == "conditions_met" and arose is not None:
+        return _from_arose(deadline, view, arose(), None)
     anchor: Any = start if start is not None else anchor_date(view, deadline.anchor)
+    urgent = (after.immediately or after.same_day) and deadline.type is DeadlineType.BY
+    if anchor is UNKNOWN and urgent and arose is not None:
+        return _from_arose(deadline, view, arose(), ANCHOR_FACTS.get(deadline.anchor, "history"))
+    if isinstance(anchor, Implied):
+        return _implied(deadline, view, anchor)
     if anchor is UNKNOWN:
         # "Immediately" with no recorded date is due now; a permission is never guessed.
         if (after.immediately or after.same_day) and deadline.type is DeadlineType.BY:

@@ -168,3 +168,14 @@ def _words(because: Because) -> str:
             return f"{name} includes none of {', '.join(operand)}"
         return f"{name} includes {', '.join(sorted(_plain(v) for v in value if _plain(v) in operand))}"
     return f"{name} is {_plain(value)}"
+
+
+def facts_in(cond: Condition) -> set[str]:
+    """Every fact a condition tests."""
+    if isinstance(cond, AllOf):
+        return set().union(*(facts_in(c) for c in cond.all))
+    if isinstance(cond, AnyOf):
+        return set().union(*(facts_in(c) for c in cond.any))
+    if isinstance(cond, NotOf):
+        return facts_in(cond.not_)
+    return {cond.fact}

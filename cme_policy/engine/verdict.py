@@ -111,13 +111,17 @@ class _Verdict:
             if taken:
                 return self._taken(taken, requires)
         forbidding = [
-            f.out for f in self.findings if f.out.role is Role.PROHIBITION and f.out.status is Status.FORBIDDEN
+            f.out
+            for f in self.findings
+            if f.out.role is Role.PROHIBITION and f.out.status is Status.FORBIDDEN
         ]
         breached = [
             f.out for f in self.findings if f.out.role is Role.PROHIBITION and f.out.status is Status.BREACHED
         ]
         if breached:
-            return self._build(breached[0], Status.BREACHED, others=self._all(), completed_on=breached[0].completed_on)
+            return self._build(
+                breached[0], Status.BREACHED, others=self._all(), completed_on=breached[0].completed_on
+            )
         if forbidding:
             return self._forbidden(forbidding[0], requires)
         maybe = [
@@ -126,7 +130,9 @@ class _Verdict:
             if f.out.role is Role.PROHIBITION and f.out.status is Status.NEEDS_INFORMATION
         ]
         for m in maybe:
-            self.caveats.append(f"{_name(m)} may forbid it: needs {', '.join(m.facts_needed) or 'more facts'}")
+            self.caveats.append(
+                f"{_name(m)} may forbid it: needs {', '.join(m.facts_needed) or 'more facts'}"
+            )
         if requires:
             return self._required(requires)
         if maybe and not self.gated:
@@ -157,7 +163,10 @@ class _Verdict:
         rules += [r for r in others if r is not binding]
         # Facts that would settle a rule beneath it, whether or not they decide today's status.
         needed = sorted(
-            {*facts_needed, *(n for r in rules if r.status is Status.NEEDS_INFORMATION for n in r.facts_needed)}
+            {
+                *facts_needed,
+                *(n for r in rules if r.status is not Status.DONE for n in r.facts_needed),
+            }
         )
         caveats = sorted({*self.caveats, *(c for r in rules for c in r.caveats)})
         return ActionOut(
@@ -189,7 +198,11 @@ class _Verdict:
         outstanding = [r for r in requires if r.status in _OUTSTANDING]
         unknown = [r for r in requires if r.status is Status.NEEDS_INFORMATION]
         done = [r for r in requires if r.status is Status.DONE]
-        earliest: Callable[[RuleFinding], dt.date] = lambda r: r.due_on or on  # noqa: E731
+        # The earliest date binds; a rule with no time limit sets no date while another does.
+        earliest: Callable[[RuleFinding], tuple[bool, dt.date]] = lambda r: (  # noqa: E731
+            r.due_on is None,
+            r.due_on or on,
+        )
         if outstanding:
             binding = min(outstanding, key=earliest)
             status = binding.status
@@ -202,15 +215,18 @@ class _Verdict:
             binding = min(unknown, key=lambda r: r.due_on or dt.date.max)
             status = Status.NEEDS_INFORMATION
         else:
-            binding = min(done, key=lambda r: (r.completed_on or dt.date.max))
+            # Done: judged late against the strictest date any rule set.
+            binding = min(done, key=lambda r: (r.due_on is None, r.due_on or dt.date.max))
             status = Status.DONE
         self._floor_binds(binding, requires)
         reason = binding.reason
         others = [r for r in requires if r is not binding and r.status is not Status.DONE]
         if others and status is not Status.DONE:
-            reason += " Also required by " + "; ".join(
-                _name(r) + (f", due {_fmt(r.due_on)}" if r.due_on else "") for r in others
-            ) + "."
+            reason += (
+                " Also required by "
+                + "; ".join(_name(r) + (f", due {_fmt(r.due_on)}" if r.due_on else "") for r in others)
+                + "."
+            )
         not_before = None
         if status is not Status.DONE and self.gated:
             permission = self._permission(self.findings)
@@ -238,7 +254,11 @@ class _Verdict:
         if self.floor is None or binding.pack != self.floor or binding.due_on is None:
             return
         for r in requires:
-            if r.pack != self.floor and r.status in _OUTSTANDING and (r.due_on is None or r.due_on > binding.due_on):
+            if (
+                r.pack != self.floor
+                and r.status in _OUTSTANDING
+                and (r.due_on is None or r.due_on > binding.due_on)
+            ):
                 local = f"due {_fmt(r.due_on)}" if r.due_on else "no date"
                 self.caveats.append(
                     f"the local rule {_name(r)} gives {local}; the national rule {_name(binding)} "
@@ -248,7 +268,9 @@ class _Verdict:
     def _forbidden(self, forbidding: RuleFinding, requires: list[RuleFinding]) -> ActionOut:
         reason = forbidding.reason
         due = None
-        outstanding = [r for r in requires if r.status in _OUTSTANDING or r.status is Status.NEEDS_INFORMATION]
+        outstanding = [
+            r for r in requires if r.status in _OUTSTANDING or r.status is Status.NEEDS_INFORMATION
+        ]
         if outstanding:
             first = min(outstanding, key=lambda r: r.due_on or self.on)
             due = first.due_on
@@ -284,16 +306,27 @@ class _Verdict:
             status = Status.PERMITTED
         else:
             status = Status.NEEDS_INFORMATION
-        ground_dates = [g.not_before for g in (met or grounds) if g.not_before]
-        ground_on = min(ground_dates) if ground_dates else None
+        # A ground whose date is not known could be met at any time: then so could the action.
+        candidates = met or grounds
+        ground_on = (
+            min(g.not_before for g in candidates if g.not_before)
+            if candidates and all(g.not_before for g in candidates)
+            else None
+        )
         restriction_dates = [r.not_before for r in restrictions if r.not_before]
         restriction_on = max(restriction_dates) if restriction_dates else None
         dates = [d for d in (ground_on, restriction_on) if d]
         not_before = max(dates) if dates and (ground_on or not needs_ground) else None
+        if status is Status.NOT_YET_PERMITTED and not_before is not None and not_before < self.on:
+            not_before = None  # "not before" a day already past says nothing: a record is awaited
         binding = self._binding(met or grounds, restrictions, ground_on, restriction_on)
         reason = self._permission_reason(status, grounds, restrictions, met, not_before)
         self._local_weaker(grounds, restrictions, status, not_before)
-        needed = [n for r in (*unsure, *doubtful) for n in r.facts_needed] if status is Status.NEEDS_INFORMATION else []
+        needed = (
+            [n for r in (*unsure, *doubtful) for n in r.facts_needed]
+            if status is Status.NEEDS_INFORMATION
+            else []
+        )
         return self._build(
             binding,
             status,
@@ -311,12 +344,14 @@ class _Verdict:
         ground_on: dt.date | None,
         restriction_on: dt.date | None,
     ) -> RuleFinding:
-        if restrictions and (not grounds or (restriction_on and (ground_on is None or restriction_on > ground_on))):
+        if restrictions and (
+            not grounds or (restriction_on and (ground_on is None or restriction_on > ground_on))
+        ):
             later = [r for r in restrictions if r.not_before == restriction_on] or restrictions
             unmet = [r for r in later if r.status is not Status.PERMITTED]
             return (unmet or later)[0]
         if grounds:
-            return min(grounds, key=lambda g: (g.not_before or dt.date.max))
+            return min(grounds, key=lambda g: g.not_before or dt.date.max)
         return self.findings[0].out
 
     def _permission_reason(
@@ -334,18 +369,21 @@ class _Verdict:
             head = f"Permitted{f' from {_fmt(not_before)}' if not_before else ''}"
             parts.append(f"{head}: the ground {_name(g)} is met in full" if g else head)
             if restrictions:
-                parts.append("and every restriction on it is met: " + "; ".join(_name(r) for r in restrictions))
+                parts.append(
+                    "and every restriction on it is met: " + "; ".join(_name(r) for r in restrictions)
+                )
             return " ".join(parts) + "."
-        word = "Not yet permitted" if status is Status.NOT_YET_PERMITTED else "Cannot tell yet whether permitted"
+        word = (
+            "Not yet permitted" if status is Status.NOT_YET_PERMITTED else "Cannot tell yet whether permitted"
+        )
         if not_before:
             word += f" (not before {_fmt(not_before)} on what is known)"
         parts.append(word + ".")
-        if not grounds and (self.statutory or status is not Status.PERMITTED):
-            if self.statutory:
-                parts.append(
-                    f"No ground for {what} applies to this case in the packs evaluated: the grounds "
-                    f"are set by {STATUTORY_GROUNDS[self.key[0]]}."
-                )
+        if not grounds and self.statutory:
+            parts.append(
+                f"No ground for {what} applies to this case in the packs evaluated: the grounds "
+                f"are set by {STATUTORY_GROUNDS[self.key[0]]}."
+            )
         for g in grounds:
             if g.status is Status.PERMITTED:
                 parts.append(f"Ground {_name(g)}: met.")
@@ -385,15 +423,23 @@ class _Verdict:
             verdict, why = self._lawful(basis, day)
             if verdict is Status.BREACHED or verdict is Status.NEEDS_INFORMATION:
                 rules = [f.out for f in basis]
+                rules += [r for r in self._all() if r.rule_id not in {b.rule_id for b in rules}]
                 binding = why[0] if why else (rules[0] if rules else self.findings[0].out)
                 text = (
                     f"Recorded as taken on {_fmt(day)}; judged on the case as it stood that day: "
                     + " ".join(why_text for why_text in self._why(why, verdict))
                 )
-                needed = [n for r in why for n in r.facts_needed] if verdict is Status.NEEDS_INFORMATION else []
+                needed = (
+                    [n for r in why for n in r.facts_needed] if verdict is Status.NEEDS_INFORMATION else []
+                )
                 return self._build(
-                    binding, verdict, others=rules or self._all(), reason=text, completed_on=day,
-                    not_before=binding.not_before, facts_needed=needed,
+                    binding,
+                    verdict,
+                    others=rules or self._all(),
+                    reason=text,
+                    completed_on=day,
+                    not_before=binding.not_before,
+                    facts_needed=needed,
                 )
         late = None
         dated = [r.due_on for r in requires if r.due_on]
@@ -402,15 +448,25 @@ class _Verdict:
         binding = next((r for r in self._all() if r.role is Role.GROUND), None) or self.findings[0].out
         text = f"Recorded as taken on {_fmt(first)}, when it was permitted. " + binding.reason
         return self._build(
-            binding, Status.DONE, others=self._all(), reason=text, completed_on=first, late=late,
+            binding,
+            Status.DONE,
+            others=self._all(),
+            reason=text,
+            completed_on=first,
+            late=late,
             due_on=min(dated) if dated else None,
         )
 
     def _lawful(self, basis: list[Finding], day: dt.date) -> tuple[Status, list[RuleFinding]]:
         outs = [f.out for f in basis]
-        forbidding = [o for o in outs if o.role is Role.PROHIBITION and o.status in (Status.FORBIDDEN, Status.BREACHED)]
+        forbidding = [
+            o for o in outs if o.role is Role.PROHIBITION and o.status in (Status.FORBIDDEN, Status.BREACHED)
+        ]
         if forbidding:
             return Status.BREACHED, forbidding
+        maybe = [o for o in outs if o.role is Role.PROHIBITION and o.status is Status.NEEDS_INFORMATION]
+        if maybe:
+            return Status.NEEDS_INFORMATION, maybe
         grounds = [o for o in outs if o.role is Role.GROUND]
         restrictions = [o for o in outs if o.role is Role.RESTRICTION]
         required = [o for o in outs if o.role is Role.REQUIRES and o.status is not Status.NEEDS_INFORMATION]
@@ -433,7 +489,11 @@ class _Verdict:
             return [f"no ground for it applied that day (grounds: {what})."]
         out = []
         for r in why:
-            if r.role is Role.PROHIBITION:
+            if r.role is Role.PROHIBITION and verdict is Status.NEEDS_INFORMATION:
+                out.append(
+                    f"whether {_name(r)} forbade it needs {', '.join(r.facts_needed) or 'more facts'}."
+                )
+            elif r.role is Role.PROHIBITION:
                 out.append(f"it was forbidden by {_name(r)}.")
             elif verdict is Status.NEEDS_INFORMATION:
                 out.append(f"whether {_name(r)} was met needs {', '.join(r.facts_needed) or 'more facts'}.")

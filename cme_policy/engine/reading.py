@@ -1,0 +1,440 @@
+"""Reading a case against rules: what each rule in force says about each duty, as findings.
+
+One :class:`Reading` is a case seen on one day with a set of rules (a pack's, then its national
+floor's). It answers per rule: does it apply, since when (:meth:`Reading.arose`), what it
+requires, permits or forbids, and whether a recorded action completed it in its window.
+:mod:`.verdict` turns the findings into one verdict per duty.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from ..facts import UNKNOWN, CaseView
+from ..pack.load import PolicyPack
+from ..pack.model import Action, Citation, Rule
+from ..result import CitationOut, RuleFinding
+from ..vocabulary import (
+    COMPLETED_BY,
+    ActionKind,
+    Actor,
+    DeadlineType,
+    EventKind,
+    Permission,
+    Role,
+    Status,
+)
+from .deadlines import Arose, Dated, anchor_words, compute
+from .logic import Evaluator, Outcome, facts_in
+from .verdict import Finding, Key
+
+
+class Reading:
+    """A case seen on one day, read against an ordered list of rules, each with its pack."""
+
+    def __init__(self, view: CaseView, rules: list[tuple[Rule, PolicyPack]]) -> None:
+        self.view = view
+        self.rules = rules
+        self.logic = Evaluator(view)
+        self._arose: dict[str, Arose] = {}
+
+    def as_of(self, day: dt.date, *, assume: Mapping[str, Any] | None = None) -> Reading:
+        """The same case seen on an earlier day (history cut there, same calendar and rules)."""
+        reading = Reading(self.view.as_of(day), self.rules)
+        if assume:
+            reading.logic.pin(assume)
+        return reading
+
+    # -- citations ---------------------------------------------------------------------------
+
+    def cite(self, c: Citation, owner: PolicyPack) -> CitationOut:
+        src = owner.source(c.source)
+        bits = [src.title]
+        if src.version:
+            bits.append(src.version)
+        when = f", {src.issued_on.year}" if src.issued_on else ", undated"
+        return CitationOut(
+            source=c.source, section=c.section, document=f"{src.publisher}, {' '.join(bits)}{when}"
+        )
+
+    # -- findings ----------------------------------------------------------------------------
+
+    def findings(self, keys: set[Key] | None = None) -> list[Finding]:
+        """What each rule in force says, one finding per rule and duty (``keys``: only these)."""
+        out: list[Finding] = []
+        for order, (rule, owner) in enumerate(self.rules):
+            if keys is not None and not any((a.kind, a.actor) in keys for a in rule.then):
+                continue
+            if rule.in_force(self.view.on) and owner.policy.in_force(self.view.on):
+                out.extend(f for f in self._rule(rule, owner, order) if keys is None or f.key in keys)
+        return out
+
+    # -- rules -------------------------------------------------------------------------------
+
+    def _rule(self, rule: Rule, owner: PolicyPack, order: int) -> list[Finding]:
+        when = self.logic.eval(rule.when) if rule.when is not None else Outcome(True, set(), [])
+        if when.value is False:
+            return self._done_earlier(rule, owner, order)
+        ended = False
+        if rule.until is not None and when.value is True:
+            ended = self.logic.eval(rule.until).value is True
+        out: list[Finding] = []
+        gates: dict[tuple[ActionKind, Actor, Permission], list[Action]] = {}
+        for action in rule.then:
+            if action.permission is not None:
+                gates.setdefault((action.kind, action.actor, action.permission), []).append(action)
+                continue
+            item = self._action(rule, owner, order, action, when)
+            if item is None or (ended and item.out.status not in (Status.DONE, Status.BREACHED)):
+                continue
+            out.append(item)
+        if not ended:
+            for (_, _, permission), actions in gates.items():
+                out.append(self._permission(rule, owner, order, actions, permission, when))
+        return out
+
+    def _applied_on(self, rule: Rule, day: dt.date) -> bool:
+        """Did the rule certainly apply on ``day``, judged on the case as it stood then? A
+        forbidden action is breached only if it was taken while its rule applied."""
+        then = self.as_of(day)
+        if rule.when is not None and then.logic.eval(rule.when).value is not True:
+            return False  # a breach is reported only where the rule certainly applied
+        return rule.until is None or then.logic.eval(rule.until).value is not True
+
+    def _done_earlier(self, rule: Rule, owner: PolicyPack, order: int) -> list[Finding]:
+        """Duties done while the rule applied stay reported as done after it stops applying
+        (the child is found, say): each is judged on the case as it stood when it was done."""
+        out = []
+        for action in rule.then:
+            if action.permission is not None:
+                continue  # a ground or restriction is judged with its verdict (Judge)
+            if action.forbidden:
+                if not self._completions(action, None):
+                    continue  # never taken: nothing to report once the rule stops applying
+                # _action keeps only what was taken while the rule applied: a breach, if any.
+                item = self._action(rule, owner, order, action, Outcome(True, set(), []))
+                if item is not None and item.out.status is Status.BREACHED:
+                    out.append(item)
+                continue
+            for when_done in sorted(set(self._completions(action, None))):
+                then = self.as_of(when_done)
+                assert rule.when is not None
+                earlier = then.logic.eval(rule.when)
+                if earlier.value is not False:
+                    item = then._action(rule, owner, order, action, earlier)
+                    if item is not None and item.out.status is Status.DONE:
+                        note = f" The rule no longer applies on {self.view.on}."
+                        out.append(item.with_reason(item.out.reason + note))
+                    break
+        return out
+
+    def _completions(self, rule_action: Action, since: dt.date | None) -> list[dt.date]:
+        kinds = rule_action.completed_by or COMPLETED_BY[rule_action.kind]
+        return self.view.dates_of(kinds, since)
+
+    def _interpretation(self, rule: Rule) -> str | None:
+        i = rule.interpretation
+        return f"{i.question} Reading taken: {i.reading} Why: {i.why}" if i else None
+
+    def _action(
+        self, rule: Rule, owner: PolicyPack, order: int, action: Action, when: Outcome
+    ) -> Finding | None:
+        """A rule's requirement ("by" a date, or undated) or prohibition, as one finding."""
+        # The day a duty arose is only asked of a rule that certainly applies now.
+        arose = (lambda: self.arose(rule)) if when.value is True else None
+        dated = compute(action.deadline, self.view, arose=arose) if action.deadline else Dated()
+        if dated.pending and action.deadline and action.deadline.type is DeadlineType.BY:
+            return None  # a "by" duty anchored on an event starts when the event is recorded
+        kind = action.deadline.type if action.deadline else None
+        since = dated.anchor_on
+        early: list[dt.date] = []
+        if not action.forbidden and since is None and when.value is True and not action.earlier_record_counts:
+            # An undated duty is done only by a record made on or after the day it arose.
+            every = self._completions(action, None)
+            if every:
+                since = self.arose(rule).earliest
+                early = [d for d in every if d < since]
+        done = self._completions(action, since)
+        if action.forbidden:
+            done = [d for d in sorted(set(done)) if self._applied_on(rule, d)]
+        status, completed, late = self._status(action, dated, done)
+        implied = None if done or action.forbidden else self._implied_completion(action)
+        if implied is not None:
+            status, completed, late = Status.DONE, None, None
+        unknown = when.value is UNKNOWN
+        needed = sorted({*(when.needed if unknown else ()), *dated.needed})
+        if unknown and status is not Status.DONE:
+            status = Status.NEEDS_INFORMATION
+        if dated.needed and status not in (Status.DONE, Status.NEEDS_INFORMATION, Status.FORBIDDEN):
+            status = Status.NEEDS_INFORMATION
+        if dated.latest is not None and status is Status.NEEDS_INFORMATION and self.view.on > dated.latest:
+            status = Status.OVERDUE  # past the latest date it could have been due
+        reason = self._reason(rule, action, when, dated, status, done)
+        if early:
+            reason += (
+                f" A record on {', '.join(str(d) for d in early[:3])}, before this duty arose on "
+                f"{since}, does not complete it."
+            )
+        if implied is not None:
+            reason += (
+                f" Done: the {implied[1].value} recorded on {implied[0]} shows it was done on or "
+                "before that day (its own date is not recorded)."
+            )
+        due = self._due(action, dated, done) if kind is DeadlineType.BY else None
+        out = RuleFinding(
+            rule_id=rule.id,
+            pack=owner.id,
+            role=Role.PROHIBITION if action.forbidden else Role.REQUIRES,
+            deadline_type=kind,
+            due_on=due if due is not None else dated.latest,
+            status=status,
+            citation=self.cite(rule.citation, owner),
+            also_cites=[self.cite(c, owner) for c in rule.also_cites],
+            route=action.route,
+            reason=reason,
+            interpretation=self._interpretation(rule),
+            completed_on=completed,
+            late=late,
+            recurring=action.repeat is not None,
+            facts_needed=needed,
+            caveats=dated.caveats,
+        )
+        return Finding((action.kind, action.actor), order, out, urgent_undated=dated.urgent_undated)
+
+    def _implied_completion(self, action: Action) -> tuple[dt.date, EventKind] | None:
+        """A completing event not recorded, but proved by a later record (an assigned referral
+        was made): the date of that record, on or before which the action was done."""
+        kinds = action.completed_by or COMPLETED_BY[action.kind]
+        found = [(i.latest, i.by) for k in kinds if (i := self.view.implied(k)) is not None]
+        return min(found) if found else None
+
+    # -- the day a duty arose ----------------------------------------------------------------
+
+    def arose(self, rule: Rule) -> Arose:
+        """The first day of the current spell in which the rule's conditions all held.
+
+        Facts only change on the days the case records something (an event, a dated change,
+        the first day of absence), and a school-day count only on school days, so the spell is
+        found by stepping back through those days from the evaluation date until the
+        conditions fail. Where they are unknown on a day, the duty may have arisen earlier:
+        ``earliest`` goes back through the unknown days, ``on`` stays at the certain start.
+        """
+        hit = self._arose.get(rule.id)
+        if hit is not None:
+            return hit
+        view = self.view
+        start = earliest = view.on
+        needed: set[str] = set()
+        unsure = stopped = False
+        for day in self._change_days(rule):
+            got = self.as_of(day).logic.eval(rule.when) if rule.when is not None else Outcome(True)
+            if got.value is False:
+                stopped = True
+                break
+            earliest = day
+            if got.value is UNKNOWN:
+                unsure = True
+                needed |= got.needed
+            elif not unsure:
+                start = day
+        out = Arose(start, earliest, frozenset(needed), open_ended=not stopped)
+        self._arose[rule.id] = out
+        return out
+
+    def _change_days(self, rule: Rule) -> list[dt.date]:
+        """The days before the view's day on which the rule's facts may change, latest first."""
+        view = self.view
+        # Only the case's own dates: a spell that reaches back past all of them arose, as far
+        # as the case can tell, on the earliest of them.
+        days: set[dt.date] = set(view.index.dates) | view.changes.days()
+        first = view.case.absence.first_day_on
+        if first is not None:
+            days.add(first)
+            if rule.when is not None and _counts_school_days(rule.when) and first < view.on:
+                span = (view.on - first).days
+                days.update(first + dt.timedelta(days=i) for i in range(min(span, 800)))
+        floor = rule.effective_from or dt.date.min
+        born = view.case.child.date_of_birth
+        if born is not None:
+            from ..school_age import compulsory_school_age
+
+            floor = max(floor, compulsory_school_age(born).starts_on)
+        if any(d < floor for d in days):
+            days.add(floor)  # the rule (or the child's school age) began within the spell
+        return sorted((d for d in days if floor <= d < view.on), reverse=True)
+
+    def _permission(
+        self,
+        rule: Rule,
+        owner: PolicyPack,
+        order: int,
+        actions: list[Action],
+        permission: Permission,
+        when: Outcome,
+    ) -> Finding:
+        """A ground for an action, or a restriction on it: the rule's condition and every one of
+        its "not before" gates for that action, all of which must be met."""
+        on = self.view.on
+        unmet: list[str] = []
+        needed: set[str] = set(when.needed) if when.value is UNKNOWN else set()
+        caveats: list[str] = []
+        texts: list[str] = []
+        dates: list[dt.date] = []
+        blocked = unsure = False
+        for action in actions:
+            assert action.deadline is not None
+            dated = compute(action.deadline, self.view)
+            texts.append(dated.explanation)
+            caveats.extend(dated.caveats)
+            if dated.date is not None:
+                dates.append(dated.date)
+            if dated.pending:
+                blocked = True
+                unmet.append(f"{anchor_words(action.deadline.anchor)} is not yet recorded")
+            elif dated.withheld and dated.earliest is not None and dated.earliest > on:
+                # Counted on every weekday, the date can only be early: before it, certainly not.
+                blocked = True
+                dates.append(dated.earliest)
+                unmet.append(
+                    f"not before {dated.earliest:%a %d %b %Y} at the earliest (term dates unknown): "
+                    f"{dated.explanation}"
+                )
+            elif dated.needed or dated.date is None:
+                unsure = True
+                needed.update(dated.needed)
+                unmet.append(f"cannot tell when: {dated.explanation}")
+            elif dated.date > on:
+                blocked = True
+                unmet.append(f"not before {dated.date:%a %d %b %Y}: {dated.explanation}")
+        if when.value is UNKNOWN:
+            unmet.append(f"whether it applies: needs {', '.join(sorted(when.needed))}")
+            if permission is Permission.RESTRICTION and (blocked or unsure):
+                # Unmet if it applies; whether it applies is the open question.
+                blocked, unsure = False, True
+            elif permission is Permission.GROUND:
+                unsure = True
+        if blocked:
+            status = Status.NOT_YET_PERMITTED
+        elif unsure:
+            status = Status.NEEDS_INFORMATION
+        else:
+            status = Status.PERMITTED
+        role = Role.GROUND if permission is Permission.GROUND else Role.RESTRICTION
+        parts = [rule.title.rstrip(".") + "."]
+        if when.value is True:
+            parts.append(f"Applies because {'; '.join(when.explain()) or 'it always applies'}.")
+        word = "A ground for it" if role is Role.GROUND else "A condition on it"
+        parts.append(f"{word}, not before: {'; and '.join(texts)}.")
+        parts += [a.note.strip() for a in actions if a.note]
+        first = actions[0]
+        out = RuleFinding(
+            rule_id=rule.id,
+            pack=owner.id,
+            role=role,
+            deadline_type=DeadlineType.NOT_BEFORE,
+            not_before=max(dates) if dates else None,
+            status=status,
+            citation=self.cite(rule.citation, owner),
+            also_cites=[self.cite(c, owner) for c in rule.also_cites],
+            route=next((a.route for a in actions if a.route), None),
+            reason=" ".join(parts),
+            interpretation=self._interpretation(rule),
+            unmet=unmet,
+            facts_needed=sorted(needed),
+            caveats=sorted(set(caveats)),
+        )
+        return Finding((first.kind, first.actor), order, out)
+
+    def _due(self, action: Action, dated: Dated, done: list[dt.date]) -> dt.date | None:
+        if action.repeat is not None and done:
+            return _next_after(self.view, action, done[-1])
+        return dated.date
+
+    def _status(
+        self, action: Action, dated: Dated, done: list[dt.date]
+    ) -> tuple[Status, dt.date | None, bool | None]:
+        on = self.view.on
+        if action.forbidden:
+            return (Status.BREACHED, done[0], None) if done else (Status.FORBIDDEN, None, None)
+        if action.repeat is not None:
+            due = _next_after(self.view, action, done[-1]) if done else dated.date
+            return _by_status(on, due, dated), (done[-1] if done else None), None
+        if done:
+            first = done[0]
+            late = first > dated.date if action.deadline is not None and dated.date else None
+            return Status.DONE, first, late
+        if action.deadline is None:
+            return Status.DUE, None, None
+        return _by_status(on, dated.date, dated), None, None
+
+    def _reason(
+        self, rule: Rule, action: Action, when: Outcome, dated: Dated, status: Status, done: list[dt.date]
+    ) -> str:
+        parts = [rule.title.rstrip(".") + "."]
+        if when.value is True:
+            parts.append(f"Applies because {'; '.join(when.explain()) or 'it always applies'}.")
+        elif when.value is UNKNOWN:
+            parts.append(f"May apply: needs {', '.join(sorted(when.needed))}.")
+        if action.forbidden:
+            parts.append("Forbidden while this holds.")
+        elif action.deadline is not None:
+            parts.append(f"Due: {dated.explanation}.")
+            if action.repeat is not None:
+                parts.append(f"Repeats every {action.repeat.describe()} after each completion.")
+        else:
+            parts.append("No time limit is set in the source.")
+        if done:
+            day = done[-1] if action.repeat else done[0]
+            if status is Status.BREACHED:
+                parts.append(f"Recorded as taken on {day}, while it was forbidden.")
+            else:
+                parts.append(f"Recorded as done on {day}.")
+        if action.note:
+            parts.append(action.note.strip())
+        return " ".join(parts)
+
+
+class Judge:
+    """Was an action taken lawfully? Each recorded completion is judged on the case as it stood
+    that day: a ground met in full, every restriction met, no prohibition in force."""
+
+    def __init__(self, reading: Reading) -> None:
+        self.run = reading
+
+    def completions(self, key: Key, findings: list[Finding]) -> list[dt.date]:
+        kinds: set[EventKind] = set(COMPLETED_BY[key[0]])
+        for rule, _ in self.run.rules:
+            for a in rule.then:
+                if (a.kind, a.actor) == key and a.completed_by:
+                    kinds.update(a.completed_by)
+        return self.run.view.dates_of(kinds)
+
+    def findings_on(self, key: Key, day: dt.date) -> list[Finding]:
+        """The grounds, restrictions and prohibitions for ``key`` as the case stood on ``day``,
+        just before the action was taken (a child removed that day was on roll until then)."""
+        assume = {"school.on_roll": True} if key[0] is ActionKind.REMOVE_FROM_ROLL else None
+        then = self.run.as_of(day, assume=assume)
+        got = then.findings({key})
+        return [f for f in got if f.out.role is not Role.REQUIRES or f.out.status is not Status.DONE]
+
+
+def _next_after(view: CaseView, action: Action, last: dt.date) -> dt.date:
+    from .deadlines import add
+
+    assert action.repeat is not None
+    return add(view.calendar, last, action.repeat)[0]
+
+
+def _by_status(on: dt.date, due: dt.date | None, dated: Dated) -> Status:
+    if due is None:
+        return Status.DUE if dated.urgent_undated else Status.NEEDS_INFORMATION
+    if on < due:
+        return Status.UPCOMING
+    return Status.DUE if on == due else Status.OVERDUE
+
+
+def _counts_school_days(cond: Any) -> bool:
+    """Whether a condition tests a school-day count (which changes on every school day)."""
+    return any(name.startswith("absence.") and "school_days" in name for name in facts_in(cond))
