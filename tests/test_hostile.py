@@ -119,7 +119,7 @@ PACKS: dict[str, str] = {
     "deep_nesting": "nested too deeply",
     "empty_file": "the file is empty",
     "esc_character": CONTROL + "001B",
-    "fuzz_null_duration": "give exactly one of school_days",
+    "fuzz_null_duration": "give the amount, or leave this unit out",
     "huge_integer": "number too large",
     "long_unknown_key": "unknown key 'kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk…'",
     "merge_key": "merge keys (<<) are not allowed",
