@@ -102,6 +102,7 @@ class EvaluationResult(BaseModel):
 
     policy: str
     authority: str
+    case_ref: str | None = Field(None, description="The case's own reference, as given.")
     on: dt.date
     state: CaseState
     state_reason: str

@@ -153,6 +153,7 @@ class _Run:
         return EvaluationResult(
             policy=self.pack.id,
             authority=self.pack.policy.authority.name,
+            case_ref=self.view.case.case_ref,
             on=self.view.on,
             state=state,
             state_reason=why,
