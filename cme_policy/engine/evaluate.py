@@ -61,14 +61,28 @@ def evaluate(
     pack = load_policy(policy)
     day = parse_on(on)
     the_case = parse_case(case)
+    floor = national_floor(pack) if statutory_floor else None
+    return evaluate_parsed(pack, the_case, day, floor=floor)
+
+
+def evaluate_parsed(
+    pack: PolicyPack, case: Case, on: dt.date, *, floor: PolicyPack | None
+) -> EvaluationResult:
+    """The engine alone, on inputs already checked: what :func:`evaluate` runs once it has
+    loaded the pack, parsed the date and validated the case.
+
+    For callers that evaluate many cases with one pack (:func:`cme_policy.evaluate_many`) and
+    for benchmarks. ``floor`` is the national pack to read beneath ``pack``, as
+    :func:`national_floor` gives it, or ``None`` for the pack's own text alone. Raises
+    :class:`~cme_policy.errors.CaseError` for a case that cannot be true on ``on``.
+    """
     calendar = pack.calendar
-    if the_case.school.term_dates or the_case.school.closure_days:
-        calendar = calendar.overlaid(_school_years(the_case), the_case.school.closure_days)
-    problems = inconsistent_on(the_case, day)
+    if case.school.term_dates or case.school.closure_days:
+        calendar = calendar.overlaid(_school_years(case), case.school.closure_days)
+    problems = inconsistent_on(case, on)
     if problems:
         raise CaseError(problems, "inconsistent case")
-    view = CaseView(the_case, day, calendar)
-    floor = national_floor(pack) if statutory_floor else None
+    view = CaseView(case, on, calendar)
     return _Run(pack, view, floor).result()
 
 
