@@ -40,6 +40,16 @@ def facts_table() -> str:
     return "\n".join(rows)
 
 
+def case_fields_table() -> str:
+    """Every field a case may give, read from the case schema (``cme-policy schema --case``)."""
+    from .authoring.schema import case_fields
+
+    rows = ["| field | type | meaning | dated change |", "|---|---|---|---|"]
+    for path, kind, meaning, changeable in case_fields():
+        rows.append(f"| `{path}` | {kind} | {meaning} | {'yes' if changeable else ''} |")
+    return "\n".join(rows)
+
+
 def anchors_table() -> str:
     rows = ["| anchor | counts from |", "|---|---|"]
     rows += [f"| `{k}` | {v} |" for k, v in ANCHORS.items() if k not in EventKind._value2member_map_]
@@ -162,6 +172,7 @@ def comparison_table() -> str:
 SECTIONS: dict[str, Callable[[], str]] = {
     "comparison": comparison_table,
     "facts": facts_table,
+    "case_fields": case_fields_table,
     "anchors": anchors_table,
     "actions": actions_table,
     "vocabulary": vocabulary_lists,

@@ -17,16 +17,21 @@ from ..cli import EXIT_FAIL, EXIT_INPUT, EXIT_OK, command
 def _setup_schema(p: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--output", help="write to this file instead of standard output")
     p.add_argument(
+        "--case", action="store_true",
+        help="the schema of case files instead (shipped as schema/case.schema.json)",
+    )
+    p.add_argument(
         "--check", metavar="FILE",
         help="exit 1 if FILE differs from the generated schema (a stale shipped copy)",
     )
 
 
-@command("schema", "print the JSON Schema of policy packs (for editors)", _setup_schema)
+@command("schema", "print the JSON Schema of policy packs, or of cases (--case)", _setup_schema)
 def cmd_schema(args: argparse.Namespace) -> int:
-    from .schema import policy_pack_schema_text
+    from .schema import case_schema_text, policy_pack_schema_text
 
-    text = policy_pack_schema_text()
+    text = case_schema_text() if args.case else policy_pack_schema_text()
+    again = "cme-policy schema --case" if args.case else "cme-policy schema"
     if args.check:
         try:
             current = Path(args.check).read_text(encoding="utf-8")
@@ -34,7 +39,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
             print(f"{args.check}: cannot read: {exc.strerror}", file=sys.stderr)
             return EXIT_INPUT
         if current != text:
-            print(f"{args.check}: stale; regenerate with cme-policy schema -o {args.check}",
+            print(f"{args.check}: stale; regenerate with {again} -o {args.check}",
                   file=sys.stderr)
             return EXIT_FAIL
         print(f"{args.check}: up to date")
