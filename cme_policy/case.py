@@ -273,10 +273,10 @@ _FIXED_FIELDS = frozenset({"term_dates", "closure_days", "date_of_birth", "first
 class Change(BaseModel):
     """A dated change to one fact: from ``on`` (until its next change) ``field`` had ``value``.
 
-    A case gives today's facts in its sections and, beside them, the dated changes that led
+    A case gives its current facts in its sections and, beside them, the dated changes that led
     there, so the engine can see the case as it stood on any day. A fact with no dated change
     holds its value throughout. A fact with changes has, on each day, the value of its latest
-    change on or before that day; before its first change it is unknown; and today's value, if
+    change on or before that day, and is unknown before its first change; its current value, if
     the section gives one too, must agree with its latest change.
     """
 
@@ -344,10 +344,11 @@ class Case(BaseModel):
 
 
 def _inconsistencies(case: Case) -> list[tuple[Loc, str]]:
-    """Dates that cannot be: an absence, an event or a change before the child was born."""
+    """What cannot be: an absence, an event or a change before the child was born; a fact's
+    current value that disagrees with its latest dated change."""
     born = case.child.date_of_birth
     if born is None:
-        return []
+        return _current_values(case)
     problems: list[tuple[Loc, str]] = []
     if case.absence.first_day_on is not None and case.absence.first_day_on < born:
         problems.append((("absence", "first_day_on"), "before the child's date of birth"))
@@ -357,30 +358,30 @@ def _inconsistencies(case: Case) -> list[tuple[Loc, str]]:
     for i, c in enumerate(case.changes):
         if c.on < born:
             problems.append((("changes", i, "on"), "before the child's date of birth"))
-    return problems[:20]
+    return (problems + _current_values(case))[:20]
+
+
+def _current_values(case: Case) -> list[tuple[Loc, str]]:
+    """A fact's own value is its current one: it must agree with its latest dated change."""
+    latest: dict[str, tuple[int, Change]] = {}
+    for i, c in enumerate(case.changes):
+        if c.field not in latest or latest[c.field][1].on <= c.on:
+            latest[c.field] = (i, c)
+    problems: list[tuple[Loc, str]] = []
+    for name, (i, c) in latest.items():
+        section, field = name.split(".", 1)
+        current = getattr(getattr(case, section), field)
+        if current is not None and c.value is not None and current != c.value:
+            problems.append((("changes", i, "value"), f"disagrees with the case's current {name}"))
+    return problems
 
 
 def inconsistent_on(case: Case, on: dt.date) -> list[Problem]:
-    """What cannot be true of a case evaluated on ``on``: an absence that has not begun yet,
-    or today's value of a fact that disagrees with its latest dated change."""
-    problems: list[Problem] = []
+    """What cannot be true of a case evaluated on ``on``: an absence that has not begun yet."""
     first = case.absence.first_day_on
     if first is not None and first > on:
-        problems.append(
-            Problem("absence.first_day_on", "after the evaluation date: the absence has not begun yet")
-        )
-    latest: dict[str, tuple[int, Change]] = {}
-    for i, c in enumerate(case.changes):
-        if c.on <= on and (c.field not in latest or latest[c.field][1].on <= c.on):
-            latest[c.field] = (i, c)
-    for name, (i, c) in latest.items():
-        section, field = name.split(".", 1)
-        today = getattr(getattr(case, section), field)
-        if today is not None and c.value is not None and today != c.value:
-            problems.append(
-                Problem(f"changes[{i}].value", f"disagrees with today's {name} in the case")
-            )
-    return problems
+        return [Problem("absence.first_day_on", "after the evaluation date: the absence has not begun yet")]
+    return []
 
 
 SECTIONS.update(

@@ -137,7 +137,7 @@ def _load_plugins() -> None:
     """Modules that register further commands (each owns its command)."""
     import importlib
 
-    for module in ("cme_policy.compliance.cli", "cme_policy.authoring.cli"):
+    for module in ("cme_policy.compliance.cli", "cme_policy.authoring.cli", "cme_policy.worklist"):
         try:
             importlib.import_module(module)
         except ModuleNotFoundError as exc:

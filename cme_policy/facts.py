@@ -122,17 +122,14 @@ class CaseView:
         return CaseView(self.case, day, self.calendar, self.index, self.changes, self.today)
 
     def field(self, section: str, name: str) -> Any:
-        """A case field as it stood on the view's day: its latest dated change on or before
-        that day; today's value where it has no change up to today; unknown (``None``) before
-        its first change."""
+        """A case field as it stood on the view's day: the field's own value when it has no
+        dated change; otherwise its latest change on or before that day, and unknown
+        (``None``) before its first change."""
         path = f"{section}.{name}"
         dates = self.changes.dates.get(path)
         if dates:
             i = bisect_right(dates, self.on)
-            if i:
-                return self.changes.values[path][i - 1]
-            if dates[0] <= self.today:
-                return None
+            return self.changes.values[path][i - 1] if i else None
         return getattr(getattr(self.case, section), name)
 
     @property

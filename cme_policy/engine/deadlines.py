@@ -54,23 +54,24 @@ def _fmt(d: dt.date) -> str:
 
 
 def _from_arose(deadline: Deadline, view: CaseView, arose: Arose, missing: str | None) -> Dated:
-    """Counted from the day the duty arose (its conditions all held), explained."""
-    date, _ = add(view.calendar, arose.on, deadline.after)
+    """Counted from the earliest day the duty can have arisen (its conditions all held)."""
+    start = arose.earliest
+    date, _ = add(view.calendar, start, deadline.after)
     since = "as far back as the case records" if arose.open_ended else "from then on"
     text = (
-        f"{deadline.after.describe()}, counted from the day this duty arose, {_fmt(arose.on)} "
+        f"{deadline.after.describe()}, counted from the day this duty arose, {_fmt(start)} "
         f"(the first day its conditions all held, {since}): {_fmt(date)}"
     )
-    out = Dated(date=date, anchor_on=arose.on, explanation=text)
+    out = Dated(date=date, anchor_on=start, explanation=text)
     if missing is not None:
-        out.explanation = f"{anchor_words(deadline.anchor)} is not recorded, so " + text[0].lower() + text[1:]
+        out.explanation = f"{anchor_words(deadline.anchor)} is not recorded, so " + text
         out.caveats.append(
-            f"{missing} would date this duty exactly; until it is recorded, it is counted from the "
-            f"day the rule's conditions all held ({_fmt(arose.on)}), the latest day it can have arisen"
+            f"{missing} would date this duty exactly; until it is recorded, it is counted from "
+            f"the earliest day it can have arisen on what the case records ({_fmt(start)})"
         )
-    if arose.earliest < arose.on:
+    if arose.on > start:
         out.caveats.append(
-            f"it may have arisen as early as {_fmt(arose.earliest)}: "
+            f"it may have arisen as late as {_fmt(arose.on)}: "
             f"{', '.join(sorted(arose.needed)) or 'earlier facts'} would settle when"
         )
     return out

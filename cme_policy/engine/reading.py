@@ -309,7 +309,8 @@ class Reading:
                 blocked = True
                 unmet.append(f"not before {dated.date:%a %d %b %Y}: {dated.explanation}")
         if when.value is UNKNOWN:
-            unmet.append(f"whether it applies: needs {', '.join(sorted(when.needed))}")
+            if permission is Permission.GROUND or blocked or unsure:  # a met gate needs no answer
+                unmet.append(f"whether it applies: needs {', '.join(sorted(when.needed))}")
             if permission is Permission.RESTRICTION and (blocked or unsure):
                 # Unmet if it applies; whether it applies is the open question.
                 blocked, unsure = False, True

@@ -1,0 +1,471 @@
+"""``cme-policy worklist``: what is overdue, due, or due soon across a whole caseload.
+
+    cme-policy worklist CASELOAD --on DATE [--policy ID] [--within N] [--by-actor]
+                        [--format table|csv|json|ics] [--calendar FILE] [--own-text]
+
+Reads the caseload one record at a time (JSON Lines, a JSON or YAML list, or CSV, from a file
+or ``-`` for standard input; formats and the CSV column mapping are in
+:mod:`cme_policy.caseload`), evaluates each case with :func:`cme_policy.evaluate_many`, and
+writes one line per duty that is **overdue**, **due** on the date, or (with ``--within N``)
+**upcoming** and due within the next N school days, counted with each authority's calendar
+(``--calendar`` lays term dates over it). Lines are sorted by urgency (overdue, due,
+upcoming), then due date (oldest first), then case reference; ``--by-actor`` groups them by who
+must act first. Output is a table, CSV, JSON, or an iCalendar file of the deadlines (one
+all-day event per duty on its due date, with a UID stable from day to day, so a team calendar
+that re-imports it updates rather than duplicates).
+
+Memory stays flat: records are read and evaluated one at a time, and the lines kept for sorting
+are spilled to sorted runs in a private temporary file past :data:`RUN_ROWS` lines, merged when
+written. Records that cannot be evaluated are reported on standard error with their position and
+field paths (never values) and the rest are processed; the exit code is then 2. A summary (cases
+read, cases with errors, verdicts by status, worklist lines by status) goes to standard error,
+and a progress bar too when standard error is a terminal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import hashlib
+import heapq
+import io
+import json
+import os
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from .cli import EXIT_INPUT, EXIT_OK, command
+
+#: Lines kept in memory before a sorted run is written to the temporary file.
+RUN_ROWS = 50_000
+#: Errors kept for the JSON output (all are printed to standard error as they are met).
+ERRORS_KEPT = 1_000
+URGENCY = ("overdue", "due", "upcoming")
+
+# One worklist line, a plain list so that runs round-trip through JSON:
+# [group, urgency, due ordinal, case_ref, position, action, actor, status, policy, rule_id,
+#  pack, citation section]
+Row = list[Any]
+
+
+@dataclass
+class Summary:
+    cases_read: int = 0
+    cases_with_errors: int = 0
+    verdicts: Counter[str] = field(default_factory=Counter)
+    lines: Counter[str] = field(default_factory=Counter)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "cases_read": self.cases_read,
+            "cases_evaluated": self.cases_read - self.cases_with_errors,
+            "cases_with_errors": self.cases_with_errors,
+            "verdicts_by_status": dict(sorted(self.verdicts.items())),
+            "worklist_by_status": {u: self.lines.get(u, 0) for u in URGENCY},
+        }
+
+    def text(self) -> str:
+        verdicts = ", ".join(f"{n} {s}" for s, n in sorted(self.verdicts.items())) or "none"
+        lines = ", ".join(f"{self.lines.get(u, 0)} {u}" for u in URGENCY)
+        return (
+            f"{self.cases_read} case(s) read, {self.cases_with_errors} with errors; "
+            f"worklist: {lines}; all verdicts: {verdicts}"
+        )
+
+
+class Worklist:
+    """The lines of a worklist, sorted, in bounded memory (see the module docstring)."""
+
+    def __init__(self, by_actor: bool = False) -> None:
+        self.by_actor = by_actor
+        self.rows: list[Row] = []
+        self.spill: IO[str] | None = None
+        self.runs: list[tuple[int, int]] = []  # (offset, rows) of each sorted run in the spill
+
+    def add(self, row: Row) -> None:
+        self.rows.append(row)
+        if len(self.rows) >= RUN_ROWS:
+            self._write_run()
+
+    def _write_run(self) -> None:
+        if self.spill is None:
+            # Private (0600) and deleted when closed; holds case references, not case facts.
+            self.spill = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115
+        self.rows.sort()
+        self.spill.seek(0, os.SEEK_END)
+        start = self.spill.tell()
+        for row in self.rows:
+            self.spill.write(json.dumps(row, separators=(",", ":")) + "\n")
+        self.runs.append((start, len(self.rows)))
+        self.rows = []
+
+    def __iter__(self) -> Iterator[Row]:
+        self.rows.sort()
+        if not self.runs:
+            yield from self.rows
+            return
+        assert self.spill is not None
+        self.spill.flush()
+        readers = [self._run(offset, n) for offset, n in self.runs]
+        yield from heapq.merge(*readers, iter(self.rows))
+
+    def _run(self, offset: int, n: int) -> Iterator[Row]:
+        assert self.spill is not None
+        fd = os.dup(self.spill.fileno())
+        with os.fdopen(fd, "r", encoding="utf-8") as f:
+            f.seek(offset)
+            for _ in range(n):
+                yield json.loads(f.readline())
+
+    def close(self) -> None:
+        if self.spill is not None:
+            self.spill.close()
+            self.spill = None
+
+
+def build(
+    items: Iterable[Any],
+    batch: Any,
+    on: dt.date,
+    within: int,
+    by_actor: bool = False,
+    on_error: Any = None,
+) -> tuple[Worklist, Summary]:
+    """A worklist from evaluated items (:func:`cme_policy.evaluate_many`'s output)."""
+    from .batch import RecordError
+    from .vocabulary import Status
+
+    work = Worklist(by_actor)
+    summary = Summary()
+    windows: dict[str, dt.date] = {}
+    for position, item in enumerate(items, 1):
+        summary.cases_read += 1
+        if isinstance(item, RecordError):
+            summary.cases_with_errors += 1
+            if on_error is not None:
+                on_error(item)
+            continue
+        end = windows.get(item.policy)
+        if end is None:
+            end = windows[item.policy] = window_end(batch.calendar_of(item.policy), on, within)
+        for a in item.actions:
+            summary.verdicts[a.status.value] += 1
+            if a.status is Status.OVERDUE:
+                urgency = 0
+            elif a.status is Status.DUE:
+                urgency = 1
+            elif a.status is Status.UPCOMING and a.due_on is not None and a.due_on <= end:
+                urgency = 2
+            else:
+                continue
+            summary.lines[URGENCY[urgency]] += 1
+            due = (a.due_on or on).toordinal()
+            work.add(
+                [
+                    a.actor.value if by_actor else "",
+                    urgency,
+                    due,
+                    item.case_ref or "",
+                    position,
+                    a.kind.value,
+                    a.actor.value,
+                    a.status.value,
+                    item.policy,
+                    a.rule_id,
+                    a.pack,
+                    a.citation.section,
+                ]
+            )
+    return work, summary
+
+
+def window_end(calendar: Any, on: dt.date, within: int) -> dt.date:
+    """The last day of the window: ``within`` school days after ``on`` (``on`` itself for 0)."""
+    return calendar.add_school_days(on, within).date if within > 0 else on
+
+
+# -- writing ---------------------------------------------------------------------------------------
+
+COLUMNS = (
+    "status", "due_on", "case_ref", "actor", "action", "policy", "rule_id", "pack", "citation", "record"
+)
+
+
+def shown(text: str) -> str:
+    """Text from a caseload as it may be written to a terminal or file: printable only."""
+    return text if text.isprintable() else "".join(c if c.isprintable() else "?" for c in text)
+
+
+def as_dict(row: Row) -> dict[str, Any]:
+    _, _, due, ref, position, kind, actor, status, policy, rule, pack, section = row
+    return {
+        "status": status,
+        "due_on": dt.date.fromordinal(due).isoformat(),
+        "case_ref": shown(ref) or None,
+        "actor": actor,
+        "action": kind,
+        "policy": policy,
+        "rule_id": rule,
+        "pack": pack,
+        "citation": section,
+        "record": position,
+    }
+
+
+def write_table(rows: Iterable[Row], out: IO[str], by_actor: bool) -> None:
+    group = None
+    wrote = False
+    for row in rows:
+        d = as_dict(row)
+        if by_actor and d["actor"] != group:
+            group = d["actor"]
+            out.write(("\n" if wrote else "") + f"== {group} ==\n")
+        ref = d["case_ref"] or f"record {d['record']}"
+        out.write(
+            f"{d['status']:<9} {d['due_on']:<10}  {ref:<20} {d['actor']:<26} {d['action']:<28} "
+            f"{d['policy']}: {d['rule_id']} ({d['pack']} {d['citation']})\n"
+        )
+        wrote = True
+    if not wrote:
+        out.write("nothing overdue, due or due within the window\n")
+
+
+def write_csv(rows: Iterable[Row], out: IO[str]) -> None:
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(COLUMNS)
+    for row in rows:
+        d = as_dict(row)
+        w.writerow([_csv_safe(d[c]) if isinstance(d[c], str) else d[c] for c in COLUMNS])
+
+
+def _csv_safe(text: str) -> str:
+    # A cell a spreadsheet would run as a formula (CSV injection) is written as text.
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def write_json(rows: Iterable[Row], out: IO[str], head: dict[str, Any], tail: Any) -> None:
+    out.write("{\n" + "".join(f"  {json.dumps(k)}: {json.dumps(v)},\n" for k, v in head.items()))
+    out.write('  "items": [')
+    first = True
+    for row in rows:
+        out.write(("\n    " if first else ",\n    ") + json.dumps(as_dict(row)))
+        first = False
+    out.write("\n  ],\n" if not first else "],\n")
+    rest = tail()
+    out.write(",\n".join(f"  {json.dumps(k)}: {json.dumps(v)}" for k, v in rest.items()) + "\n}\n")
+
+
+def _ics_text(text: str) -> str:
+    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def _fold(line: str) -> str:
+    """RFC 5545 3.1: lines of at most 75 octets, continued with a leading space."""
+    out, current, size = [], "", 0
+    for ch in line:
+        n = len(ch.encode("utf-8"))
+        if size + n > 75:
+            out.append(current)
+            current, size = " ", 1
+        current += ch
+        size += n
+    out.append(current)
+    return "\r\n".join(out)
+
+
+def write_ics(rows: Iterable[Row], out: IO[str], on: dt.date) -> None:
+    """An iCalendar file (RFC 5545) with one all-day event per worklist line."""
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//cme_policy//worklist//EN",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:CME worklist {on.isoformat()}",
+    ]
+    out.write("".join(_fold(x) + "\r\n" for x in lines))
+    stamp = f"{on:%Y%m%d}T000000Z"
+    for row in rows:
+        d = as_dict(row)
+        due = dt.date.fromisoformat(d["due_on"])
+        ref = d["case_ref"] or f"record {d['record']}"
+        key = "|".join((ref, d["policy"], d["action"], d["actor"]))
+        uid = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32] + "@cme-policy"
+        summary = f"{d['status'].upper()}: {d['action'].replace('_', ' ')} ({d['actor']}), case {ref}"
+        description = (
+            f"Due {due.isoformat()}, {d['status']} on {on.isoformat()}. Rule {d['rule_id']} "
+            f"({d['pack']} {d['citation']}), policy {d['policy']}."
+        )
+        event = [
+            "BEGIN:VEVENT",
+            f"UID:{uid}",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART;VALUE=DATE:{due:%Y%m%d}",
+            f"DTEND;VALUE=DATE:{due + dt.timedelta(days=1):%Y%m%d}",
+            f"SUMMARY:{_ics_text(summary)}",
+            f"DESCRIPTION:{_ics_text(description)}",
+            f"CATEGORIES:{_ics_text(d['status'].upper())},{_ics_text(d['actor'])}",
+            "TRANSP:TRANSPARENT",
+            "END:VEVENT",
+        ]
+        out.write("".join(_fold(x) + "\r\n" for x in event))
+    out.write("END:VCALENDAR\r\n")
+
+
+# -- progress ----------------------------------------------------------------------------------------
+
+
+class Progress:
+    """A one-line progress bar on standard error, only when it is a terminal."""
+
+    def __init__(self, stream: Any = None, size: int | None = None, fd: int | None = None) -> None:
+        self.stream = stream if stream is not None else sys.stderr
+        self.on = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.size = size
+        self.fd = fd
+        self.count = 0
+        self.start = self.last = time.monotonic()
+
+    def wrap(self, items: Iterable[Any]) -> Iterator[Any]:
+        for item in items:
+            self.count += 1
+            if self.on and self.count % 64 == 0:
+                now = time.monotonic()
+                if now - self.last >= 0.2:
+                    self.last = now
+                    self.show(now)
+            yield item
+        self.clear()
+
+    def show(self, now: float) -> None:
+        rate = self.count / max(now - self.start, 1e-9)
+        bar = ""
+        if self.size and self.fd is not None:
+            try:
+                done = min(1.0, os.lseek(self.fd, 0, os.SEEK_CUR) / self.size)
+                bar = f"[{'#' * int(done * 30):<30}] {done:4.0%}  "
+            except OSError:
+                bar = ""
+        self.stream.write(f"\r{bar}{self.count:,} cases  {rate:,.0f}/s ")
+        self.stream.flush()
+
+    def clear(self) -> None:
+        if self.on and self.count >= 64:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+
+    def note(self, text: str) -> None:
+        """A line of its own (an error report) without breaking the bar."""
+        if self.on:
+            self.stream.write("\r\x1b[K")
+        self.stream.write(text + "\n")
+
+
+# -- the command -----------------------------------------------------------------------------------
+
+
+def _setup(p: argparse.ArgumentParser) -> None:
+    p.add_argument("caseload", help="caseload file (.jsonl, .json, .yaml, .csv), or - for standard input")
+    p.add_argument("--on", required=True, help="evaluation date, YYYY-MM-DD")
+    p.add_argument("--policy", help="authority id (e.g. kent) or pack file, for records that name none")
+    p.add_argument(
+        "--within",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also list duties due within the next N school days (each authority's calendar)",
+    )
+    p.add_argument("--by-actor", action="store_true", help="group the lines by who must act")
+    p.add_argument("--format", choices=["table", "csv", "json", "ics"], default="table")
+    p.add_argument(
+        "--calendar", metavar="FILE", help="term dates over each pack's own (YAML, .ics or CSV)"
+    )
+    p.add_argument(
+        "--own-text",
+        action="store_true",
+        help="each pack's own text alone, without the national baseline beneath it",
+    )
+    p.add_argument(
+        "--input-format",
+        choices=["jsonl", "json", "yaml", "csv"],
+        help="the caseload's format, when its name does not say (standard input is recognised)",
+    )
+
+
+@command("worklist", "what is overdue, due or due soon across a caseload", _setup)
+def cmd_worklist(args: argparse.Namespace) -> int:
+    from .batch import Batch
+    from .caseload import read_caseload
+    from .engine.evaluate import parse_on
+    from .errors import InputError, Problem
+
+    if not 0 <= args.within <= 400:
+        raise InputError([Problem("--within", "give 0 to 400 school days")], "bad argument")
+    on = parse_on(args.on)
+    batch = Batch(args.policy, calendar=args.calendar, statutory_floor=not args.own_text)
+    size = None
+    if args.caseload != "-":
+        try:
+            size = os.stat(args.caseload).st_size
+        except OSError:
+            size = None
+    progress = Progress(size=size)
+
+    def opened(stream: Any) -> None:
+        try:
+            progress.fd = stream.fileno()  # how far the reader is into the file, for the bar
+        except (OSError, ValueError, AttributeError):
+            progress.fd = None
+
+    records = read_caseload(args.caseload, args.input_format, on_open=opened)
+    shown_errors = []
+
+    def report(err: Any) -> None:
+        progress.note(str(err))
+        if len(shown_errors) < ERRORS_KEPT:
+            shown_errors.append(err)
+
+    items = progress.wrap(batch.run(records, on=on))
+    work, summary = build(items, batch, on, args.within, args.by_actor, on_error=report)
+    try:
+        out = sys.stdout
+        if args.format == "ics":
+            out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=True)
+        if args.format == "table":
+            write_table(work, out, args.by_actor)
+        elif args.format == "csv":
+            write_csv(work, out)
+        elif args.format == "json":
+            head = {"on": on.isoformat(), "within_school_days": args.within, "by_actor": args.by_actor}
+            write_json(
+                work,
+                out,
+                head,
+                lambda: {
+                    "summary": summary.as_dict(),
+                    "errors": [
+                        {
+                            "record": e.position,
+                            "case_ref": shown(e.case_ref) if e.case_ref else None,
+                            "problems": [str(p) for p in e.problems],
+                        }
+                        for e in shown_errors
+                    ],
+                },
+            )
+        else:
+            write_ics(work, out, on)
+        out.flush()
+    finally:
+        work.close()
+    print(summary.text(), file=sys.stderr)
+    return EXIT_INPUT if summary.cases_with_errors else EXIT_OK
+
+
+__all__ = ["Progress", "Summary", "Worklist", "build", "cmd_worklist", "window_end", "write_ics"]
