@@ -338,7 +338,7 @@ def missing_years_warning(years: Iterable[str | int], calendar: SchoolCalendar |
     return (
         f"term dates for {named} are not known{where}: every weekday that is not a bank holiday "
         "was counted as a school day there, so a due date counted into those years may be early "
-        "(never late) and an earliest permitted date that depends on them is withheld; supply "
+        "(never late) and an earliest permitted date counted into them is only a lower bound; supply "
         "the term dates once with `cme-policy evaluate --calendar FILE` (YAML, iCalendar .ics "
         "or CSV) or `load_policy(..., calendar=FILE)`, or with the case as `school.term_dates`"
     )

@@ -14,6 +14,9 @@ from ..facts import UNKNOWN, CaseView, Implied, anchor_date
 from ..pack.model import Deadline, Duration
 from ..vocabulary import DeadlineType
 
+#: How a rule's own caveat begins when its date was counted without term dates.
+TERM_NOTE = "counted without term dates for"
+
 ANCHOR_FACTS = {
     "absence_started": "absence.first_day_on",
     "concerns_identified": "child.concerns_identified_on",
@@ -46,6 +49,7 @@ class Dated:
     urgent_undated: bool = False  # immediate, but the anchor date is not recorded
     withheld: bool = False  # a not-before date that cannot be counted safely
     latest: dt.date | None = None  # anchored on an implied event: due by this date at the latest
+    assumed: tuple[str, ...] = ()  # academic years counted without known term dates
     earliest: dt.date | None = None  # when withheld: the date counted on weekdays, a lower bound
 
 
@@ -181,21 +185,20 @@ def compute(
         elif skipped:
             out.explanation += f"; working days skip weekends and {'; '.join(skipped)}"
         if span.assumed_years:
+            # One warning on the result names every missing year (missing_years_warning); the
+            # rule beneath says what it means for its own date.
+            out.assumed = tuple(span.assumed_years)
             years = ", ".join(span.assumed_years)
             if deadline.type is DeadlineType.BY:
-                out.caveats.append(
-                    f"term dates for {years} are not known: every weekday that is not a bank "
-                    "holiday was counted as a school day, so this due date may be early, never late"
-                )
+                out.caveats.append(f"{TERM_NOTE} {years}: this due date may be early, never late")
             else:
                 out.withheld = True
                 out.earliest = out.date
                 out.date = None
                 out.needed.append(f"term dates for {years}")
                 out.caveats.append(
-                    f"term dates for {years} are not known, so the earliest permitted date is "
-                    "counted on every weekday: a lower bound only (it is certainly not permitted "
-                    "before it; from it, whether it is needs the school's term dates for that year)"
+                    f"{TERM_NOTE} {years}: this earliest permitted date is a lower bound (certainly "
+                    "not permitted before it; from it, whether it is needs those term dates)"
                 )
     elif after.unit in ("calendar_days", "months") and date.weekday() >= 5:
         out.explanation += f" (a {date:%A}: the date is not moved)"

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from ..calendar import missing_years_warning
 from ..case import Case, inconsistent_on, parse_case
 from ..errors import CaseError, EvaluationDateError, Problem
 from ..facts import TRACING_EVENTS, CaseView
@@ -18,6 +19,7 @@ from ..pack.load import PolicyPack, load_policy
 from ..result import ActionOut, EvaluationResult
 from ..school_age import compulsory_school_age
 from ..vocabulary import STATUTORY_GROUNDS, ActionKind, CaseState, EventKind
+from .deadlines import TERM_NOTE
 from .reading import Judge, Reading
 from .verdict import Key, combine
 
@@ -118,6 +120,7 @@ class _Run:
         self.floor = floor
         self.warnings: list[str] = []
         self.needed: set[str] = set()
+        self.assumed: set[str] = set()
         rules = [(r, pack.rule_pack(r.id)) for r in pack.rules]
         if floor is not None:
             rules += [(r, floor.rule_pack(r.id)) for r in floor.rules]
@@ -141,6 +144,7 @@ class _Run:
                     CaseState.NOT_APPLICABLE, f"No CME duties: the child is {age_text}.", [], age_text
                 )
         findings = self.reading.findings()
+        self.assumed = {y for f in findings for y in f.assumed}
         judge = Judge(self.reading)
         actions = combine(findings, judge, view.on, self.floor.id if self.floor else None, self._gated())
         state, why = self._state()
@@ -163,7 +167,12 @@ class _Run:
             next_review = min(reviews) if reviews else None
         for a in actions:
             self.needed.update(a.facts_needed)
-        caveats = sorted({c for a in actions for c in a.caveats})
+        # One warning names every academic year counted without term dates; each rule beneath
+        # keeps its own short note of what that means for its date.
+        caveats = sorted({c for a in actions for c in a.caveats if not c.startswith(TERM_NOTE)})
+        missing = missing_years_warning(self.assumed, self.view.calendar)
+        if missing:
+            caveats.insert(0, missing)
         return EvaluationResult(
             policy=self.pack.id,
             authority=self.pack.policy.authority.name,

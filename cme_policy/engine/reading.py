@@ -201,7 +201,9 @@ class Reading:
             facts_needed=needed,
             caveats=dated.caveats,
         )
-        return Finding((action.kind, action.actor), order, out, urgent_undated=dated.urgent_undated)
+        return Finding(
+            (action.kind, action.actor), order, out, dated.urgent_undated, frozenset(dated.assumed)
+        )
 
     def _implied_completion(self, action: Action) -> tuple[dt.date, EventKind] | None:
         """A completing event not recorded, but proved by a later record (an assigned referral
@@ -282,11 +284,13 @@ class Reading:
         caveats: list[str] = []
         texts: list[str] = []
         dates: list[dt.date] = []
+        assumed: set[str] = set()
         blocked = unsure = False
         for action in actions:
             assert action.deadline is not None
             dated = compute(action.deadline, self.view)
             texts.append(dated.explanation)
+            assumed.update(dated.assumed)
             caveats.extend(dated.caveats)
             if dated.date is not None:
                 dates.append(dated.date)
@@ -346,7 +350,7 @@ class Reading:
             facts_needed=sorted(needed),
             caveats=sorted(set(caveats)),
         )
-        return Finding((first.kind, first.actor), order, out)
+        return Finding((first.kind, first.actor), order, out, assumed=frozenset(assumed))
 
     def _due(self, action: Action, dated: Dated, done: list[dt.date]) -> dt.date | None:
         if action.repeat is not None and done:

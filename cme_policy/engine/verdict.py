@@ -41,6 +41,7 @@ class Finding:
     order: int
     out: RuleFinding
     urgent_undated: bool = False
+    assumed: frozenset[str] = frozenset()  # academic years counted without known term dates
 
     def with_reason(self, reason: str) -> Finding:
         return replace(self, out=self.out.model_copy(update={"reason": reason}))
