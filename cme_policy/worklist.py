@@ -462,6 +462,8 @@ def cmd_worklist(args: argparse.Namespace) -> int:
         else:
             write_ics(work, out, on)
         out.flush()
+        if out is not sys.stdout:
+            out.detach()  # leave standard output open
     finally:
         work.close()
     print(summary.text(), file=sys.stderr)
