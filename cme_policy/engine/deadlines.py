@@ -59,7 +59,7 @@ def _fmt(d: dt.date) -> str:
 
 def _from_arose(deadline: Deadline, view: CaseView, arose: Arose, missing: str | None) -> Dated:
     """Counted from the earliest day the duty can have arisen (its conditions all held)."""
-    start = arose.earliest
+    start = max(arose.earliest, arose.in_force_from or arose.earliest)
     date, _ = add(view.calendar, start, deadline.after)
     since = "as far back as the case records" if arose.open_ended else "from then on"
     text = (
@@ -73,7 +73,7 @@ def _from_arose(deadline: Deadline, view: CaseView, arose: Arose, missing: str |
             f"{missing} would date this duty exactly; until it is recorded, it is counted from "
             f"the earliest day it can have arisen on what the case records ({_fmt(start)})"
         )
-    if arose.on > start:
+    if max(arose.on, start) > start:
         out.caveats.append(
             f"it may have arisen as late as {_fmt(arose.on)}: "
             f"{', '.join(sorted(arose.needed)) or 'earlier facts'} would settle when"
@@ -130,6 +130,7 @@ class Arose:
     earliest: dt.date
     needed: frozenset[str] = frozenset()
     open_ended: bool = False  # the conditions held as far back as the case records
+    in_force_from: dt.date | None = None  # the rule's own start: no duty is due before it
 
 
 def compute(

@@ -169,8 +169,12 @@ class Reading:
             status = Status.NEEDS_INFORMATION
         if dated.needed and status not in (Status.DONE, Status.NEEDS_INFORMATION, Status.FORBIDDEN):
             status = Status.NEEDS_INFORMATION
+        caveats = list(dated.caveats)
         if dated.latest is not None and status is Status.NEEDS_INFORMATION and self.view.on > dated.latest:
-            status = Status.OVERDUE  # past the latest date it could have been due
+            caveats.append(
+                f"past {dated.latest}, the latest date it could have been due: it is overdue "
+                "whatever the missing record's date turns out to be"
+            )
         reason = self._reason(rule, action, when, dated, status, done)
         if early:
             reason += (
@@ -199,7 +203,7 @@ class Reading:
             late=late,
             recurring=action.repeat is not None,
             facts_needed=needed,
-            caveats=dated.caveats,
+            caveats=caveats,
         )
         return Finding(
             (action.kind, action.actor), order, out, dated.urgent_undated, frozenset(dated.assumed)
@@ -241,7 +245,7 @@ class Reading:
                 needed |= got.needed
             elif not unsure:
                 start = day
-        out = Arose(start, earliest, frozenset(needed), open_ended=not stopped)
+        out = Arose(start, earliest, frozenset(needed), not stopped, rule.effective_from)
         self._arose[rule.id] = out
         return out
 
@@ -257,12 +261,14 @@ class Reading:
             if rule.when is not None and _counts_school_days(rule.when) and first < view.on:
                 span = (view.on - first).days
                 days.update(first + dt.timedelta(days=i) for i in range(min(span, 800)))
-        floor = rule.effective_from or dt.date.min
+        # The rule's own start is not a floor here: a record made under the instrument it
+        # replaced still counts in the window; a due date is clamped to it (Arose.in_force_from).
+        floor = dt.date.min
         born = view.case.child.date_of_birth
         if born is not None:
             from ..school_age import compulsory_school_age
 
-            floor = max(floor, compulsory_school_age(born).starts_on)
+            floor = compulsory_school_age(born).starts_on
         if any(d < floor for d in days):
             days.add(floor)  # the rule (or the child's school age) began within the spell
         return sorted((d for d in days if floor <= d < view.on), reverse=True)
