@@ -348,7 +348,7 @@ def _inconsistencies(case: Case) -> list[tuple[Loc, str]]:
     current value that disagrees with its latest dated change."""
     born = case.child.date_of_birth
     if born is None:
-        return _current_values(case)
+        return _current_values(case) + _duplicate_years(case)
     problems: list[tuple[Loc, str]] = []
     if case.absence.first_day_on is not None and case.absence.first_day_on < born:
         problems.append((("absence", "first_day_on"), "before the child's date of birth"))
@@ -358,7 +358,17 @@ def _inconsistencies(case: Case) -> list[tuple[Loc, str]]:
     for i, c in enumerate(case.changes):
         if c.on < born:
             problems.append((("changes", i, "on"), "before the child's date of birth"))
-    return (problems + _current_values(case))[:20]
+    return (problems + _current_values(case) + _duplicate_years(case))[:20]
+
+
+def _duplicate_years(case: Case) -> list[tuple[Loc, str]]:
+    seen: set[str] = set()
+    problems: list[tuple[Loc, str]] = []
+    for i, year in enumerate(case.school.term_dates or ()):
+        if year.academic_year in seen:
+            problems.append((("school", "term_dates", i, "academic_year"), "this year is given twice"))
+        seen.add(year.academic_year)
+    return problems
 
 
 def _current_values(case: Case) -> list[tuple[Loc, str]]:

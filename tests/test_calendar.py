@@ -170,3 +170,23 @@ def test_one_warning_names_every_missing_year_and_how_to_supply_them():
     assert "2027/28, 2028/29 and 2029/30" in missing_years_warning([2029, 2027, 2028])
     with pytest.raises(ValueError, match="2026/27"):
         missing_years_warning(["27/28"])
+
+
+def test_an_academic_year_given_twice_is_refused(tmp_path):
+    from cme_policy import CaseError, PolicyError, parse_case
+    from cme_policy.pack.load import load_calendar_file
+
+    path = tmp_path / "twice.yaml"
+    path.write_text(
+        "name: Twice\nyears:\n"
+        "  - {academic_year: 2024/25, source: one, terms: [{start_on: 2024-09-02, end_on: 2024-10-25}]}\n"
+        "  - {academic_year: 2024/25, source: two, terms: [{start_on: 2024-09-03, end_on: 2024-10-25}]}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(PolicyError) as info:
+        load_calendar_file(path)
+    assert [(p.path, p.line) for p in info.value.problems] == [("years[1].academic_year", 4)]
+    year = {"academic_year": "2024/25", "terms": [{"start_on": "2024-09-02", "end_on": "2024-10-01"}]}
+    with pytest.raises(CaseError) as info:
+        parse_case({"school": {"term_dates": [year, year]}})
+    assert [p.path for p in info.value.problems] == ["school.term_dates[1].academic_year"]

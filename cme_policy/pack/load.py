@@ -127,7 +127,13 @@ def term_years(
     """Turn validated year entries into TermYears, checking terms fall inside their year."""
     years: list[TermYear] = []
     problems: list[Problem] = []
+    seen: dict[str, int] = {}
     for i, y in enumerate(raw):
+        if y.academic_year in seen:
+            where = f"{base[-1]}[{seen[y.academic_year]}]"
+            problems.append(_at(doc, (*base, i, "academic_year"), f"this year is already given at {where}"))
+            continue
+        seen[y.academic_year] = i
         start = int(y.academic_year[:4])
         if (start + 1) % 100 != int(y.academic_year[5:]):
             problems.append(_at(doc, (*base, i, "academic_year"), "years must be consecutive, e.g. 2024/25"))
