@@ -110,7 +110,14 @@ class _Verdict:
         if gated_or_forbidden:
             taken = self.judge.completions(self.key, self.findings)
             if taken:
-                return self._taken(taken, requires)
+                judged = self._taken(taken, requires)
+                again = [r for r in requires if r.status in (*_OUTSTANDING, Status.NEEDS_INFORMATION)]
+                if judged.status is not Status.DONE or not again:
+                    return judged
+                # Taken lawfully before, and required again now (a case reopened, say).
+                self.caveats.append(
+                    f"taken before, on {_fmt(judged.completed_on or taken[0])}: required again"
+                )
         forbidding = [
             f.out
             for f in self.findings
