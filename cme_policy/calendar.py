@@ -115,6 +115,10 @@ class Count:
     assumed_years: tuple[str, ...] = ()
 
 
+#: Explained spans a calendar remembers (see SchoolCalendar._explain).
+_SPANS_KEPT = 4096
+
+
 def _check_span(day: dt.date, what: str = "date") -> None:
     if not FIRST_DATE <= day <= LAST_DATE:
         raise EvaluationDateError([Problem(what, f"outside the supported range {FIRST_DATE} to {LAST_DATE}")])
@@ -282,7 +286,24 @@ class SchoolCalendar:
         )
 
     def _explain(self, anchor: dt.date, target: dt.date, *, school: bool) -> Span:
-        """Runs of weekdays skipped strictly between ``anchor`` and ``target``, with reasons."""
+        """Runs of weekdays skipped strictly between ``anchor`` and ``target``, with reasons.
+
+        Remembered per calendar (a caseload asks about the same few anchors again and again;
+        a calendar's days never change once built), at most ``_SPANS_KEPT`` at a time.
+        """
+        spans: dict[tuple[dt.date, dt.date, bool], Span] | None = self.__dict__.get("_spans")
+        if spans is None:
+            spans = self._spans = {}
+        hit = spans.get((anchor, target, school))
+        if hit is not None:
+            return hit
+        span = self._explain_uncached(anchor, target, school=school)
+        if len(spans) >= _SPANS_KEPT:
+            spans.clear()
+        spans[(anchor, target, school)] = span
+        return span
+
+    def _explain_uncached(self, anchor: dt.date, target: dt.date, *, school: bool) -> Span:
         hols = bank_holidays()
         skipped: list[Skipped] = []
         weekends = 0
