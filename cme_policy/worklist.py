@@ -85,8 +85,7 @@ class Worklist:
     def __init__(self, by_actor: bool = False) -> None:
         self.by_actor = by_actor
         self.rows: list[Row] = []
-        self.spill: IO[str] | None = None
-        self.runs: list[tuple[int, int]] = []  # (offset, rows) of each sorted run in the spill
+        self.runs: list[IO[str]] = []  # one sorted run per temporary file
 
     def add(self, row: Row) -> None:
         self.rows.append(row)
@@ -94,15 +93,14 @@ class Worklist:
             self._write_run()
 
     def _write_run(self) -> None:
-        if self.spill is None:
-            # Private (0600) and deleted when closed; holds case references, not case facts.
-            self.spill = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115
+        # Private (0600) and deleted when closed; holds case references, not case facts. One
+        # file per run, so that each run is read back with its own file position.
+        run = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - closed in close()
+        self.runs.append(run)
         self.rows.sort()
-        self.spill.seek(0, os.SEEK_END)
-        start = self.spill.tell()
         for row in self.rows:
-            self.spill.write(json.dumps(row, separators=(",", ":")) + "\n")
-        self.runs.append((start, len(self.rows)))
+            run.write(json.dumps(row, separators=(",", ":")) + "\n")
+        run.flush()
         self.rows = []
 
     def __iter__(self) -> Iterator[Row]:
@@ -110,23 +108,18 @@ class Worklist:
         if not self.runs:
             yield from self.rows
             return
-        assert self.spill is not None
-        self.spill.flush()
-        readers = [self._run(offset, n) for offset, n in self.runs]
-        yield from heapq.merge(*readers, iter(self.rows))
+        yield from heapq.merge(*(self._read(run) for run in self.runs), iter(self.rows))
 
-    def _run(self, offset: int, n: int) -> Iterator[Row]:
-        assert self.spill is not None
-        fd = os.dup(self.spill.fileno())
-        with os.fdopen(fd, "r", encoding="utf-8") as f:
-            f.seek(offset)
-            for _ in range(n):
-                yield json.loads(f.readline())
+    @staticmethod
+    def _read(run: IO[str]) -> Iterator[Row]:
+        run.seek(0)
+        for line in run:
+            yield json.loads(line)
 
     def close(self) -> None:
-        if self.spill is not None:
-            self.spill.close()
-            self.spill = None
+        for run in self.runs:
+            run.close()
+        self.runs = []
 
 
 def build(

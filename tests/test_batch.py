@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from cme_policy import CaseError, evaluate, evaluate_many, load_policy
+from cme_policy import CaseError, evaluate, evaluate_many, load_policy, worklist
 from cme_policy.batch import RecordError
 from cme_policy.caseload import read_caseload
 from cme_policy.cli import main
@@ -327,3 +327,16 @@ def test_worklist_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert doc["summary"]["cases_read"] == 5 and doc["errors"] == []
     overdue = sum(i["status"] == "overdue" for i in doc["items"])
     assert doc["summary"]["worklist_by_status"]["overdue"] == overdue
+
+
+def test_a_long_worklist_is_sorted_through_runs_on_disk(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "c.jsonl"
+    path.write_text("".join(json.dumps(c) + "\n" for c in generated(30)))
+    args = [str(path), "--on", ON.isoformat(), "--policy", "kent", "--within", "5"]
+    _, in_memory, _ = _worklist(capsys, *args)
+    monkeypatch.setattr(worklist, "RUN_ROWS", 4)  # many runs, merged when written
+    _, spilled, _ = _worklist(capsys, *args)
+    assert len(in_memory) > 12
+    assert spilled == in_memory
