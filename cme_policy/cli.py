@@ -137,7 +137,9 @@ def _load_plugins() -> None:
     """Modules that register further commands (each owns its command)."""
     import importlib
 
-    for module in ("cme_policy.compliance.cli", "cme_policy.authoring.cli", "cme_policy.worklist"):
+    for module in (
+        "cme_policy.compliance.cli", "cme_policy.authoring.cli", "cme_policy.worklist", "cme_policy.service.cli"
+    ):
         try:
             importlib.import_module(module)
         except ModuleNotFoundError as exc:
