@@ -38,7 +38,7 @@ def server():
 
 
 @schema.exclude(path="/v1/admin/reload").parametrize()
-@settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@settings(max_examples=5, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 def test_api_conforms_to_its_openapi_document(case, server):
     # Not checked: that every schema-valid request is accepted. The service's checks go beyond
     # what a schema can say (a real date, one of case or case_text, a consistent case), and
