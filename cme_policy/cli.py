@@ -9,8 +9,9 @@ or pack file, an unknown authority, a bad date or argument).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from .errors import CMEPolicyError, InputError
 
@@ -19,7 +20,7 @@ EXIT_OK, EXIT_FAIL, EXIT_INPUT = 0, 1, 2
 
 def _print_problems(exc: InputError) -> int:
     for p in exc.problems:
-        print(str(p), file=sys.stderr)
+        print(p.display(), file=sys.stderr)
     if not exc.problems:
         print(str(exc), file=sys.stderr)
     return EXIT_INPUT
@@ -59,7 +60,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     for path in args.packs:
         problems = validate_file(path)
         for p in problems:
-            print(str(p), file=sys.stderr)
+            print(p.display(), file=sys.stderr)
         if any(p.severity == "error" for p in problems):
             worst = EXIT_INPUT
         else:
@@ -77,8 +78,9 @@ def cmd_test(args: argparse.Namespace) -> int:
     failed = [o for o in outcomes if not o.passed]
     for o in failed:
         print(f"FAIL {o.file}: {o.name}")
-        for line in ([o.error] if o.error else []) + o.failures:
-            print(f"    {line}")
+        for text in ([o.error] if o.error else []) + o.failures:
+            for line in text.splitlines():
+                print(f"    {line}")
     print(f"{len(outcomes) - len(failed)} passed, {len(failed)} failed")
     if any(o.error is not None for o in failed):  # a scenario file or case could not be read
         return EXIT_INPUT
@@ -148,15 +150,48 @@ def _load_plugins() -> None:
                 raise
 
 
+_PACKS_HELP = (
+    "a folder of local pack files, found by authority id like the shipped ones "
+    "(or set CME_POLICY_PACKS once)"
+)
+
+
+@contextlib.contextmanager
+def _pack_folder(folder: str | None) -> Iterator[None]:
+    """``--packs DIR`` for one run: searched first, before CME_POLICY_PACKS and the shipped packs."""
+    import os
+
+    from .pack.load import PACKS_ENV
+
+    if folder is None:
+        yield
+        return
+    before = os.environ.get(PACKS_ENV)
+    os.environ[PACKS_ENV] = os.pathsep.join(x for x in (folder, before) if x)
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(PACKS_ENV, None)
+        else:
+            os.environ[PACKS_ENV] = before
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     _load_plugins()
     parser = argparse.ArgumentParser(prog="cme-policy", description=__doc__.splitlines()[0])
+    parser.add_argument("--packs", dest="pack_folder", metavar="DIR", default=None, help=_PACKS_HELP)
     sub = parser.add_subparsers(dest="command", required=True)
     for name, (help_text, setup, _) in COMMANDS.items():
-        setup(sub.add_parser(name, help=help_text, description=help_text))
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        setup(p)
+        p.add_argument(
+            "--packs", dest="pack_folder", metavar="DIR", default=argparse.SUPPRESS, help=_PACKS_HELP
+        )
     args = parser.parse_args(argv)
     try:
-        return COMMANDS[args.command][2](args)
+        with _pack_folder(args.pack_folder):
+            return COMMANDS[args.command][2](args)
     except InputError as exc:
         return _print_problems(exc)
     except CMEPolicyError as exc:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 MAX_MESSAGE = 1_000
 MAX_PATH = 300
+MAX_EXCERPT = 400
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +25,9 @@ class Problem:
     line: int | None = None
     column: int | None = None
     severity: str = "error"
+    #: The offending line of the file and a caret under the column, for an author to see (only
+    #: ever set for pack, calendar and scenario files, never for a case file: see ``yaml_io``).
+    excerpt: str | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         # Bounded whatever went into them: a message quoting a 2 MB value from a hostile file
@@ -32,6 +36,8 @@ class Problem:
             object.__setattr__(self, "message", self.message[: MAX_MESSAGE - 1] + "…")
         if len(self.path) > MAX_PATH:
             object.__setattr__(self, "path", self.path[: MAX_PATH - 1] + "…")
+        if self.excerpt is not None and len(self.excerpt) > MAX_EXCERPT:
+            object.__setattr__(self, "excerpt", self.excerpt[: MAX_EXCERPT - 1] + "…")
 
     def __str__(self) -> str:
         where = ""
@@ -40,6 +46,10 @@ class Problem:
         path = f"{self.path}: " if self.path else ""
         prefix = "warning: " if self.severity == "warning" else ""
         return f"{where}{prefix}{path}{self.message}"
+
+    def display(self) -> str:
+        """The problem as shown to a person: its line, then the file's line with a caret."""
+        return str(self) if not self.excerpt else f"{self}\n{self.excerpt}"
 
 
 class CMEPolicyError(Exception):
@@ -51,7 +61,7 @@ class InputError(CMEPolicyError, ValueError):
 
     def __init__(self, problems: Iterable[Problem], summary: str | None = None) -> None:
         self.problems: tuple[Problem, ...] = tuple(problems)
-        lines = [str(p) for p in self.problems]
+        lines = [p.display() for p in self.problems]
         head = summary or f"{len(lines)} problem(s)"
         super().__init__(head + ("\n" + "\n".join(lines) if lines else ""))
 

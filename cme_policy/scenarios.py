@@ -18,7 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError
 
 from .case import parse_case
 from .engine.evaluate import evaluate
-from .errors import InputError, PolicyError
+from .errors import InputError, PolicyError, Problem
+from .pack.check import did_you_mean
 from .pack.load import PolicyPack, load_policy
 from .result import ActionOut, EvaluationResult
 from .vocabulary import ActionKind, Actor, CaseState, Status
@@ -117,6 +118,16 @@ class ScenarioFile(BaseModel):
     scenarios: list[Scenario] = Field(min_length=1)
 
 
+class _FileHead(BaseModel):
+    """The file's own keys; each scenario is read on its own, so one bad scenario is reported
+    on its own and the others still run."""
+
+    model_config = _CONFIG
+
+    policy: StrictStr
+    scenarios: list[Any] = Field(min_length=1)
+
+
 @dataclass
 class Outcome:
     file: str
@@ -125,32 +136,81 @@ class Outcome:
     tests: str | None
     failures: list[str] = field(default_factory=list)
     error: str | None = None
+    line: int = 1
 
     @property
     def passed(self) -> bool:
         return not self.failures and self.error is None
 
 
-def load_scenarios(path: str | Path) -> tuple[ScenarioFile, PolicyPack]:
-    doc, problems = read_yaml_file(path)
+@dataclass
+class Entry:
+    """One scenario of a file: read, or the problems that stop it running (located)."""
+
+    index: int
+    name: str
+    line: int
+    scenario: Scenario | None
+    problems: list[Problem] = field(default_factory=list)
+
+
+def read_scenarios(path: str | Path) -> tuple[PolicyPack, list[Entry]]:
+    """The pack a scenario file names and each of its scenarios, read one by one.
+
+    Raises :class:`PolicyError` only for what stops the whole file: YAML it cannot read, no
+    ``policy`` or ``scenarios``, or a pack that does not load. A scenario with a misspelt key
+    (did-you-mean from the scenario vocabulary), a missing date or a rule the pack does not
+    have is an :class:`Entry` with its problems; the others are unaffected.
+    """
+    from .pack.load import model_problems
+
+    doc, problems = read_yaml_file(path, show_lines=True)
     if problems or doc.data is None:
         raise PolicyError(problems or [doc.problem((), "empty scenario file")], f"cannot read {path}")
+    if not isinstance(doc.data, dict):
+        raise PolicyError([doc.problem((), "a scenario file must be a mapping")], f"cannot read {path}")
     try:
-        sf = ScenarioFile.model_validate(doc.data)
+        head = _FileHead.model_validate(doc.data)
     except ValidationError as exc:
-        from .pack.load import _pydantic_problems
-
-        raise PolicyError(_pydantic_problems(exc, doc), f"invalid scenario file {path}") from None
-    for i, sc in enumerate(sf.scenarios):
-        if not sc.all_steps():
-            raise PolicyError([doc.problem(("scenarios", i), "give on + expect, or steps")], "invalid")
-    target = Path(path).parent / sf.policy
-    pack = load_policy(str(target) if target.is_file() else sf.policy)
-    for i, sc in enumerate(sf.scenarios):
-        if sc.rule is not None and sc.rule not in {r.id for r in pack.rules}:
-            raise PolicyError(
-                [doc.problem(("scenarios", i, "rule"), f"no rule {sc.rule!r} in {pack.id}")], "invalid"
+        raise PolicyError(model_problems(exc, doc, ScenarioFile), f"invalid scenario file {path}") from None
+    target = Path(path).parent / head.policy
+    pack = load_policy(str(target) if target.is_file() else head.policy)
+    rule_ids = sorted({r.id for r in pack.rules})
+    entries = []
+    for i, raw in enumerate(head.scenarios):
+        loc = ("scenarios", i)
+        name = raw.get("name") if isinstance(raw, dict) else None
+        name = name if isinstance(name, str) and name.strip() else f"scenario {i + 1}"
+        entry = Entry(i, name, doc.position(loc)[0], None)
+        entries.append(entry)
+        rule = raw.get("rule") if isinstance(raw, dict) else None
+        if isinstance(rule, str) and rule not in rule_ids:
+            entry.problems.append(
+                doc.problem((*loc, "rule"), f"no rule {rule!r} in {pack.id}{did_you_mean(rule, rule_ids)}")
             )
+        try:
+            sc = Scenario.model_validate(raw)
+        except ValidationError as exc:
+            entry.problems.extend(model_problems(exc, doc, Scenario, loc))
+        else:
+            if not sc.all_steps():
+                entry.problems.append(doc.problem(loc, "give on + expect, or steps"))
+            if not entry.problems:
+                entry.scenario = sc
+        entry.problems.sort(key=lambda p: (p.line or 0, p.column or 0))
+    return pack, entries
+
+
+def load_scenarios(path: str | Path) -> tuple[ScenarioFile, PolicyPack]:
+    """Every scenario of a file, or :class:`PolicyError` listing the problems of all of them."""
+    pack, entries = read_scenarios(path)
+    problems = [p for e in entries for p in e.problems]
+    if problems:
+        raise PolicyError(problems, f"invalid scenario file {path}")
+    head = read_yaml_file(path)[0].data
+    sf = ScenarioFile.model_construct(
+        policy=head["policy"], scenarios=[e.scenario for e in entries if e.scenario is not None]
+    )
     return sf, pack
 
 
@@ -197,22 +257,29 @@ def check(result: EvaluationResult, expect: Expect) -> list[str]:
 
 
 def run_file(path: str | Path) -> list[Outcome]:
+    """Every scenario of a file, each run and reported on its own."""
     try:
-        sf, pack = load_scenarios(path)
+        pack, entries = read_scenarios(path)
     except InputError as exc:
         return [Outcome(str(path), "(file)", None, None, error=str(exc))]
-    results = []
-    for sc in sf.scenarios:
-        o = Outcome(str(path), sc.name, sc.rule, sc.tests)
-        try:
-            case = parse_case(sc.case)
-            for step in sc.all_steps():
-                diffs = check(evaluate(pack, case, on=step.on), step.expect)
-                o.failures.extend(f"on {step.on}: {d}" for d in diffs)
-        except InputError as exc:
-            o.error = str(exc)
-        results.append(o)
-    return results
+    return [run_entry(str(path), pack, e) for e in entries]
+
+
+def run_entry(file: str, pack: PolicyPack, entry: Entry) -> Outcome:
+    """One scenario run (or, if it could not be read, its problems as the outcome's error)."""
+    sc = entry.scenario
+    if sc is None:
+        error = "\n".join(p.display() for p in entry.problems)
+        return Outcome(file, entry.name, None, None, error=error, line=entry.line)
+    o = Outcome(file, sc.name, sc.rule, sc.tests, line=entry.line)
+    try:
+        case = parse_case(sc.case)
+        for step in sc.all_steps():
+            diffs = check(evaluate(pack, case, on=step.on), step.expect)
+            o.failures.extend(f"on {step.on}: {d}" for d in diffs)
+    except InputError as exc:
+        o.error = str(exc)
+    return o
 
 
 def scenario_files(path: str | Path) -> list[Path]:

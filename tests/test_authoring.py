@@ -211,8 +211,9 @@ def test_timeline_text_marks_school_days_holidays_and_deadlines() -> None:
     assert last.split()[3] == "11*"
     assert "Mon 17 Feb 2025 to Fri 21 Feb 2025: school holiday" in text
     assert any(
-        "Mon 03 Mar 2025" in line and "absence day 11" in line and "refer to cme due" in line
-        and "[upcoming]" in line
+        "Mon 03 Mar 2025" in line and "absence day 11" in line
+        and "Due by this day (upcoming): Refer the child to the local authority as missing "
+        "education, by the school." in line
         for line in lines
     )
 
@@ -227,7 +228,8 @@ def test_timeline_svg_is_valid_and_draws_every_day(tmp_path: Path) -> None:
     tips = [r.find(f"{ns}title").text or "" for r in day_rects]  # type: ignore[union-attr]
     assert "Mon 17 Feb 2025: school holiday" in tips
     assert "Mon 03 Mar 2025: school day, absence day 11" in tips
-    assert "refer to cme due" in svg
+    assert "Due by this day (upcoming): Refer the child to the local authority" in svg
+    assert "_" not in "".join(t.text or "" for t in root.iter(f"{ns}text"))  # words, not ids
 
 
 def test_timeline_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -242,8 +244,9 @@ def test_timeline_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     args = ["timeline", "--policy", "kent", str(case), "--on", "2025-04-10", "--svg", str(svg)]
     assert main(args) == 0
     out = capsys.readouterr().out
-    assert "case made dormant recorded" in out
-    assert "review dormant case due" in out and "Sat 03 May 2025" in out  # one calendar month on
+    assert "Recorded: case made dormant." in out
+    # one calendar month on
+    assert "Due by this day (upcoming): Review the dormant case" in out and "Sat 03 May 2025" in out
     ET.fromstring(svg.read_text(encoding="utf-8"))
     assert main(["timeline", "--policy", "kent", str(case), "--on", "2025-02-30"]) == 2
 

@@ -81,7 +81,7 @@ rules:
     [
         (("is: true", "is: no"), 9, "yes/no/on/off/y/n as booleans"),
         (("school_days: 10", "school_days: 010"), 13, "a leading 0"),
-        (("school_days: 10", "school_days: ten"), 13, "valid integer"),
+        (("school_days: 10", "school_days: ten"), 13, "expected a whole number"),
         (("fact: school.on_roll", "fact: school.onroll"), 9, "did you mean 'school.on_roll'"),
         (
             ('section: "1"', 'section: "1"}\n    citation: {source: src, section: "2"'),

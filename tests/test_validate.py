@@ -35,7 +35,51 @@ AMBIGUOUS_NUMBER = (
 
 EXPECTED: dict[str, list[str]] = {
     "syntax_error": [
-        "15:5: YAML syntax error: while parsing a flow mapping did not find expected ',' or '}'",
+        "15:5: the '{' (opened on line 14) is not closed where expected: a ',' between entries or "
+        "the closing '}' is missing, or a value containing ': ', ',' or '}' needs quotes",
+    ],
+    # Layout slips: plain words, each pointing at the line to fix.
+    "dedented_block": [
+        "23:15: rules[0].then[0].type: 'type' belongs inside 'deadline' (line 22): it is indented "
+        "as if it were beside it; indent it further, under 'deadline'",
+        "24:17: rules[0].then[0].anchor: 'anchor' belongs inside 'deadline' (line 22): it is "
+        "indented as if it were beside it; indent it further, under 'deadline'",
+        "25:9: rules[0].then[0].after: 'after' belongs inside 'deadline' (line 22): it is indented "
+        "as if it were beside it; indent it further, under 'deadline'",
+    ],
+    "indented_too_far": [
+        "23:18: rules[0].then[0].deadline.route: 'route' belongs one level up, beside 'deadline': "
+        "it is indented as if it were inside 'deadline'; indent it less, in line with 'deadline'",
+    ],
+    "missing_colon": [
+        "13:5: this line is neither 'key: value' nor '- item': a colon after the key is missing "
+        "(or the '- ' of a list item), or text carried over from the line above needs indenting "
+        "under its key",
+    ],
+    "unquoted_colon": [
+        "13:20: a ': ' inside a value: a value containing a colon and a space goes in quotes "
+        '(title: "Note: this")',
+    ],
+    "misaligned_key": [
+        "13:6: this key is indented further than the keys above it: line it up with them, in the "
+        "same column (or, if it belongs inside the key above, that key needs a colon and nothing "
+        "after it)",
+    ],
+    "misaligned_item": [
+        "18:8: a list item ('- ') where a key was expected: a list goes under its own key (key:, "
+        "then '- item' lines indented beneath it), or this line is indented wrongly",
+    ],
+    "tab_indent": ["13:1: a tab cannot indent YAML: use spaces"],
+    "missing_key": [
+        "14:5: rules[0].citation.source: required key 'source' is missing: add it under 'citation'",
+    ],
+    "unclosed_quote": [
+        "13:12: a quote opened here is never closed: add the closing quote (a ' inside '...' is "
+        "written twice: 'it''s')",
+    ],
+    "missing_dash": [  # the rule's other repeated keys are not reported again
+        "17:5: rules[0].id: duplicate key 'id' (first defined on line 12); if a new item of the "
+        "list starts here, begin it with '- '",
     ],
     "duplicate_key": [
         "14:5: rules[0].title: duplicate key 'title' (first defined on line 13)",
@@ -55,8 +99,8 @@ EXPECTED: dict[str, list[str]] = {
         "13:12: rules[0].title: explicit tags (!name) are not allowed: write the plain value",
     ],
     "wrong_type": [
-        "6:3: authority.name: Input should be a valid string (got a list)",
-        "25:32: rules[0].then[0].deadline.after.school_days: Input should be a valid integer (got text)",
+        "6:3: authority.name: expected text (got a list)",
+        "25:32: rules[0].then[0].deadline.after.school_days: expected a whole number (got text)",
     ],
     "misspelt_key": [
         "19:5: rules[0].thne: unknown key 'thne' (did you mean 'then'?)",
@@ -100,7 +144,7 @@ EXPECTED: dict[str, list[str]] = {
     # Several problems in one file: all of them in one run, in file order.
     "many_problems": [
         "10:12: sources[0].titel: unknown key 'titel' (did you mean 'title'?)",
-        "26:32: rules[0].then[0].deadline.after.school_days: Input should be a valid integer (got text)",
+        "26:32: rules[0].then[0].deadline.after.school_days: expected a whole number (got text)",
         "29:24: rules[1].citation.source: cites undeclared source 'demo' (did you mean 'demo_cme'?)",
         "32:18: rules[1].when.all[0].fact: unknown fact 'school.on_rol' (did you mean 'school.on_roll'?)",
     ],

@@ -140,3 +140,38 @@ def cmd_timeline(args: argparse.Namespace) -> int:
         Path(args.svg).write_text(render_svg(tl), encoding="utf-8")
         print(f"SVG written to {args.svg}")
     return EXIT_OK
+
+
+# -- new ------------------------------------------------------------------------------------------
+
+
+def _setup_new(p: argparse.ArgumentParser) -> None:
+    p.add_argument("authority", help="the new pack's id: lower case and underscores (e.g. exampleshire)")
+    p.add_argument("--name", help='the authority\'s name (default: from the id, e.g. "Exampleshire Council")')
+    p.add_argument(
+        "--dir", default=".", help="the folder to create policies/ and scenarios/ in (default: here)"
+    )
+
+
+@command("new", "start a pack: policies/ID.yaml, its calendar and its scenarios, with comments", _setup_new)
+def cmd_new(args: argparse.Namespace) -> int:
+    from .scaffold import write_scaffold
+
+    try:
+        written = write_scaffold(args.dir, args.authority, args.name)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except FileExistsError as exc:
+        print(f"error: already there, nothing written: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    for path in written:
+        print(f"wrote {path}")
+    pack = f"policies/{args.authority}.yaml"
+    print(
+        "next: edit the pack and its scenarios, then\n"
+        f"  cme-policy validate {pack}\n"
+        f"  cme-policy test --coverage scenarios/{args.authority}.yaml\n"
+        f"  cme-policy explain {pack}"
+    )
+    return EXIT_OK

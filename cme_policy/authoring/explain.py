@@ -43,6 +43,12 @@ def _cite_text(pack: PolicyPack, c: Citation) -> str:
     return f"{title}, {c.section}"
 
 
+def _source_title(pack: PolicyPack, source_id: str) -> str:
+    """A source by its title, as a reader knows it ("Children Missing Education Policy")."""
+    src = pack.source(source_id)
+    return src.title if src is not None else source_id
+
+
 def _rule_blocks(pack: PolicyPack, n: int, rule: Rule) -> list[Block]:
     out = [Block("heading", f"{n}. {rule.title}", level=3)]
     out.append(Block("note", f"Rule id: {rule.id}"))
@@ -102,11 +108,11 @@ def procedure_blocks(pack: PolicyPack) -> list[Block]:
         blocks.append(Block("para", f"This pack builds on '{pack.parent.id}': its rules are included "
                                     "below, replaced where this pack gives a rule of the same id."))
     blocks.append(Block("heading", "Sources", level=2))
-    rows = [["Id", "Document", "Issued", "Review due"]]
+    rows = [["Document", "Issued", "Review due"]]
     for p in reversed(pack.lineage()):
         for s in p.policy.sources:
             doc = f"{s.publisher}, {s.title}" + (f" {s.version}" if s.version else "")
-            rows.append([s.id, doc, str(s.issued_on or "undated"), str(s.review_due_on or "-")])
+            rows.append([doc, str(s.issued_on or "undated"), str(s.review_due_on or "-")])
     blocks.append(Block("table", rows=rows))
     blocks.append(Block("para", COUNTING))
 
@@ -129,7 +135,8 @@ def procedure_blocks(pack: PolicyPack) -> list[Block]:
         blocks.append(Block("heading", "Not encoded", level=2))
         blocks.append(Block("para", "Parts of the sources this pack deliberately leaves out, and why:"))
         blocks.append(Block("bullets", items=[
-            (0, f"{item.source} {item.section}: {item.why.strip()}") for item in not_encoded
+            (0, f"{_source_title(pack, item.source)} {item.section}: {item.why.strip()}")
+            for item in not_encoded
         ]))
     return blocks
 

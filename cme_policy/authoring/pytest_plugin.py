@@ -4,8 +4,8 @@ Registered through the ``pytest11`` entry point, so once cme_policy is installed
 collects every ``*.yaml`` file in a folder named ``scenarios`` (and any scenario file named on
 the command line) that has top-level ``policy:`` and ``scenarios:`` keys: one item per
 scenario, named after it, run through :mod:`cme_policy.scenarios` exactly as
-``cme-policy test`` runs it. A file that cannot be read
-is one failing item that lists every problem in it.
+``cme-policy test`` runs it. A file that cannot be read is one failing item that lists every
+problem in it; a scenario that cannot be read is one failing item, and the others still run.
 
 ``pytest --scenario-coverage`` adds a summary of the rules no scenario exercises.
 """
@@ -63,27 +63,32 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
 class ScenarioFileCollector(pytest.File):
     def collect(self) -> Iterator[pytest.Item]:
         from ..errors import InputError
-        from ..scenarios import load_scenarios
-        from ..yaml_io import read_yaml_file
+        from ..scenarios import read_scenarios
 
         try:
-            sf, pack = load_scenarios(self.path)
+            pack, entries = read_scenarios(self.path)
         except InputError as exc:
             yield BrokenScenarioFile.from_parent(self, name="(file)", error=str(exc))
             return
-        doc, _ = read_yaml_file(self.path)
         seen: dict[str, int] = {}
-        for i, sc in enumerate(sf.scenarios):
-            name = sc.name.replace("::", ": ")
+        for entry in entries:
+            name = entry.name.replace("::", ": ")
             seen[name] = seen.get(name, 0) + 1
             if seen[name] > 1:
                 name = f"{name} ({seen[name]})"
-            line = doc.position(("scenarios", i))[0]
-            item = ScenarioItem.from_parent(self, name=name, scenario=sc, pack=pack, line=line)
+            if entry.scenario is None:  # this one cannot run; the others still do
+                error = "\n".join(p.display() for p in entry.problems)
+                broken = BrokenScenarioFile.from_parent(self, name=name, error=error, line=entry.line)
+                broken.add_marker(MARKER)
+                yield broken
+                continue
+            item = ScenarioItem.from_parent(
+                self, name=name, scenario=entry.scenario, pack=pack, line=entry.line
+            )
             item.add_marker(MARKER)
             yield item
         seen_rules = self.config.stash[_SEEN].setdefault(pack.id, (pack, set()))[1]
-        seen_rules.update(sc.rule for sc in sf.scenarios if sc.rule)
+        seen_rules.update(e.scenario.rule for e in entries if e.scenario is not None and e.scenario.rule)
 
 
 class ScenarioFailed(Exception):
@@ -129,17 +134,23 @@ class ScenarioItem(pytest.Item):
 
 
 class BrokenScenarioFile(pytest.Item):
-    def __init__(self, *, error: str, **kw: Any) -> None:
+    """A scenario file, or one scenario in it, that cannot be read: fails with its problems."""
+
+    def __init__(self, *, error: str, line: int = 0, **kw: Any) -> None:
         super().__init__(**kw)
         self.error = error
+        self.line = line
 
     def runtest(self) -> None:
         raise ScenarioFailed(self.error)
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
-        return f"cannot load scenario file {self.path}:\n{excinfo.value}"
+        what = "scenario file" if not self.line else f"scenario {self.name!r} in"
+        return f"cannot load {what} {self.path}:\n{excinfo.value}"
 
     def reportinfo(self) -> tuple[Path, int, str]:
+        if self.line:
+            return self.path, self.line - 1, f"scenario: {self.name}"
         return self.path, 0, "scenario file"
 
 

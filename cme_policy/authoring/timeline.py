@@ -20,7 +20,7 @@ from ..engine.evaluate import evaluate
 from ..pack.load import PolicyPack
 from ..result import EvaluationResult
 from ..vocabulary import Status
-from .words import actor_label
+from .words import actor_label, identifier_words, kind_label, status_words
 
 #: Events after which school days are no longer numbered as days of absence.
 _ABSENCE_ENDS = frozenset({"returned_to_school", "removed_from_roll", "new_school_admitted"})
@@ -69,8 +69,9 @@ class Timeline:
 
 
 SVG_KEY = (
-    "Numbers are absence days (school days from the first day of absence). "
-    "Red: due dates; green: earliest permitted dates; blue: recorded events."
+    "Each numbered badge on the strip of days is one of the numbered lines below. Red: due "
+    "dates; green: dates from which an action is permitted; blue: recorded events; purple: the "
+    "evaluation date. Absence days count school days from the first day of absence."
 )
 
 def _calendar(pack: PolicyPack, case: Case) -> SchoolCalendar:
@@ -110,25 +111,28 @@ def build_timeline(pack: PolicyPack, case: Case, on: dt.date) -> Timeline:
     first = case.absence.first_day_on
     marks: list[Mark] = []
     if first is not None:
-        marks.append(Mark(first, "start", "first day of absence (absence day 1)"))
+        marks.append(Mark(first, "start", "The first day of absence (absence day 1)."))
     for e in history:
-        marks.append(Mark(e.on, "event", f"{e.event.value.replace('_', ' ')} recorded"))
+        marks.append(Mark(e.on, "event", f"Recorded: {identifier_words(e.event.value)}."))
     for a in result.actions:
         who = actor_label(a.actor)
+        what = kind_label(a.kind)
         detail = f"{a.rule_id}, {a.citation.section}"
-        text = a.kind.value.replace("_", " ")
         if a.status is Status.DONE and a.completed_on is not None:
             continue  # shown as the recorded event
+        state = status_words(a.status.value)
         if a.due_on is not None:
-            marks.append(Mark(a.due_on, "due", f"{text} due ({who})", detail, a.status.value))
+            marks.append(Mark(a.due_on, "due", f"Due by this day ({state}): {what}, by {_lower(who)}.",
+                              detail, a.status.value))
         elif a.not_before is not None:
-            marks.append(Mark(a.not_before, "from", f"{text} permitted from ({who})", detail,
-                              a.status.value))
-    marks.append(Mark(on, "evaluation", "evaluation date"))
+            marks.append(Mark(a.not_before, "from",
+                              f"Permitted from this day ({state}): {what}, by {_lower(who)}.",
+                              detail, a.status.value))
+    marks.append(Mark(on, "evaluation", "The day this timeline is drawn for (the evaluation date)."))
     start = min([first] if first else [m.on for m in marks])
     end = max(m.on for m in marks)
     tl = Timeline(
-        title=f"{result.authority} ({result.policy})", on=on, state=result.state_reason,
+        title=f"{result.authority} ({result.policy})", on=on, state=_words_for_ids(result.state_reason),
         start=start, end=end,
     )
     if (end - start).days + 1 > MAX_DAYS:
@@ -162,6 +166,18 @@ def build_timeline(pack: PolicyPack, case: Case, on: dt.date) -> Timeline:
         tl.notes.append(f"{len(no_dates)} further action(s) have no date: see cme-policy evaluate")
     tl.marks = sorted(marks, key=lambda m: (m.on, m.kind != "start"))
     return tl
+
+
+def _words_for_ids(text: str) -> str:
+    """Quoted identifiers in an engine sentence ("'case_made_dormant' recorded") as words."""
+    import re
+
+    return re.sub(r"'([a-z][a-z0-9]*(?:_[a-z0-9]+)+)'", lambda m: identifier_words(m.group(1)), text)
+
+
+def _lower(who: str) -> str:
+    """"The school" -> "the school" inside a sentence; names ("Police", "LA ...") as they are."""
+    return who[:1].lower() + who[1:] if who.startswith(("The ", "Any ")) else who
 
 
 # -- text -------------------------------------------------------------------------------------------
@@ -218,9 +234,8 @@ def render_text(tl: Timeline) -> str:
     for m in tl.marks:
         day = index.get(m.on)
         num = f"absence day {day.absence_day}" if day and day.absence_day else ""
-        status = f" [{m.status}]" if m.status else ""
-        detail = f" ({m.detail})" if m.detail else ""
-        entries.append((m.on, 1, f"{_fmt(m.on)}  {num:<16} {m.label}{status}{detail}"))
+        source = f" Rule {m.detail}." if m.detail else ""
+        entries.append((m.on, 1, f"{_fmt(m.on)}  {num:<16} {m.label}{source}"))
     lines += [f"  {text}" for _, _, text in sorted(entries, key=lambda e: (e[0], e[1]))]
     if tl.notes:
         lines += ["", "Notes:"] + [f"  - {n}" for n in tl.notes]
@@ -265,115 +280,168 @@ COLOURS = {
 MARK_COLOURS = {"due": "#b3261e", "from": "#1f6f43", "forbidden": "#555", "event": "#1d4f91",
                 "start": "#000", "evaluation": "#6b3fa0"}
 
+#: The drawing's width in pixels (it fits a laptop screen beside a browser's margins), the size
+#: of every piece of text (never under 14 px), and a generous width per character, so that text
+#: laid out by this estimate never runs into its neighbours in any common sans-serif font.
+SVG_WIDTH = 960
+FONT = 14
+CHAR = 8.4
+TEXT_CHAR = 7.6  # wrapping sentences: wide enough for Arial, Helvetica and DejaVu Sans at 14 px
+LINE = 21
+_BADGE_H = 20
 
-def _place(items: list[tuple[float, float]], gap: float = 6) -> list[int]:
-    """Greedy rows for labels ``(x, width)`` so that none overlaps another in its row."""
-    ends: list[float] = []
-    rows = []
-    for x, w in items:
-        for r, end in enumerate(ends):
-            if x >= end + gap:
-                ends[r] = x + w
-                rows.append(r)
-                break
-        else:
-            ends.append(x + w)
-            rows.append(len(ends) - 1)
-    return rows
+
+def _wrap_px(text: str, width: float) -> list[str]:
+    """Lines of ``text`` no wider than ``width`` pixels by the :data:`CHAR` estimate."""
+    import textwrap
+
+    return textwrap.wrap(text, width=max(10, int(width // TEXT_CHAR))) or [""]
+
+
+def _badge_width(number: int) -> float:
+    return max(float(_BADGE_H), 10 + len(str(number)) * CHAR)
+
+
+def _spread(xs: list[float], widths: list[float], lo: float, hi: float, gap: float = 4) -> list[float] | None:
+    """Left edges for badges in one row, in the order of ``xs`` (their dates), each as near
+    the point it stands for as the others allow, none overlapping; None if they cannot fit.
+
+    Badges keep the order of their dates, so the slanted leader lines from each badge down to
+    its date never cross one another or another badge.
+    """
+    if sum(widths) + gap * max(len(widths) - 1, 0) > hi - lo:
+        return None
+    x0s: list[float] = []
+    for x, w in zip(xs, widths, strict=True):  # push right past the one before
+        start = max(x - w / 2, lo, (x0s[-1] + widths[len(x0s) - 1] + gap) if x0s else lo)
+        x0s.append(start)
+    limit = hi
+    for i in range(len(x0s) - 1, -1, -1):  # then back left from the right edge
+        x0s[i] = min(x0s[i], limit - widths[i])
+        limit = x0s[i] - gap
+    return x0s
+
+
+def _badge(x0: float, y: float, number: int, colour: str) -> str:
+    w = _badge_width(number)
+    return (
+        f'<g class="badge"><rect x="{x0:.1f}" y="{y:.1f}" width="{w:.1f}" height="{_BADGE_H}" rx="10" '
+        f'fill="{colour}"/><text x="{x0 + w / 2:.1f}" y="{y + 15:.1f}" text-anchor="middle" '
+        f'font-size="{FONT}" font-weight="bold" fill="#fff">{number}</text></g>'
+    )
+
+
+def mark_sentence(tl: Timeline, m: Mark) -> str:
+    """One mark as the sentence the drawing lists: "Mon 03 Mar 2025, absence day 11: Due ..."."""
+    day = next((d for d in tl.days if d.on == m.on), None)
+    number = f", absence day {day.absence_day}" if day is not None and day.absence_day else ""
+    return f"{_fmt(m.on)}{number}: {m.label}"
 
 
 def render_svg(tl: Timeline) -> str:
+    """The timeline drawn as SVG: a strip of days, numbered badges for the dated marks, and the
+    marks as numbered sentences beneath; every text 14 px or larger, none overlapping another."""
     n = max(len(tl.days), 1)
-    px = max(3.0, min(22.0, 1200 / n))
-    left, top, strip = 20.0, 70.0, 28.0
-    width = left * 2 + n * px + 260
-    char = 6.4
+    left = 20.0
+    right = SVG_WIDTH - left
+    px = (right - left) / n
     index = {d.on: i for i, d in enumerate(tl.days)}
 
     def x_of(day: dt.date) -> float:
-        return left + index.get(day, n - 1 if day > tl.end else 0) * px
+        return left + index.get(day, n - 1 if day > tl.end else 0) * px + px / 2
 
-    drawn = [m for m in tl.marks if tl.start <= m.on <= tl.end]
-    above = [m for m in drawn if m.kind in ("event", "start")]
-    below = [m for m in drawn if m.kind in ("due", "from", "forbidden")]
-
-    def text_of(m: Mark) -> str:
-        return f"{m.on:%d %b} {m.label}" + (f" [{m.status}]" if m.status else "")
-
-    rows_above = _place([(x_of(m.on), len(text_of(m)) * char) for m in above])
-    rows_below = _place([(x_of(m.on), len(text_of(m)) * char) for m in below])
-    label_ends = [x_of(m.on) + px / 2 + 4 + len(text_of(m)) * char for m in [*above, *below]]
-    width = max([width - 260 + 40, *label_ends, left + len(SVG_KEY) * char]) + 20
-    n_above = max(rows_above, default=-1) + 1
-    n_below = max(rows_below, default=-1) + 1
-    top += n_above * 16
-    legend_y = top + strip + 40 + n_below * 16 + 10
-    height = legend_y + 40
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
-        f'viewBox="0 0 {width:.0f} {height:.0f}" font-family="Arial, sans-serif" font-size="11" '
-        'role="img">',
-        f"<title>{escape(f'Projected timeline: {tl.title}, as of {tl.on}')}</title>",
-        '<rect width="100%" height="100%" fill="#fff"/>',
-        f'<text x="{left}" y="20" font-size="15" font-weight="bold">'
-        f"{escape(f'Projected timeline: {tl.title}')}</text>",
-        f'<text x="{left}" y="38">{escape(f"As of {_fmt(tl.on)}. {tl.state}")}</text>',
-    ]
-    # months
+    out: list[str] = []
+    y = 10.0
+    for line in _wrap_px(f"Projected timeline: {tl.title}", right - left - 40):
+        y += 26
+        out.append(f'<text x="{left}" y="{y:.1f}" font-size="20" font-weight="bold">{escape(line)}</text>')
+    for line in _wrap_px(f"As of {_fmt(tl.on)}. Case state: {tl.state}", right - left):
+        y += LINE
+        out.append(f'<text x="{left}" y="{y:.1f}" font-size="{FONT}">{escape(line)}</text>')
+    # month names, each where its month starts, skipped where the previous one is still showing
+    y += LINE + 6
+    shown_to = -1e9
     for i, d in enumerate(tl.days):
         if d.on.day == 1 or i == 0:
             x = left + i * px
-            out.append(f'<text x="{x:.1f}" y="{top - 8 - n_above * 16:.1f}" fill="#444">'
-                       f"{d.on:%b %Y}</text>")
-    # days
+            label = f"{d.on:%b %Y}" if (i == 0 or d.on.month == 1) else f"{d.on:%b}"
+            w = len(label) * CHAR
+            if x >= shown_to + 10 and x + w <= right:
+                out.append(f'<text x="{x:.1f}" y="{y:.1f}" font-size="{FONT}" fill="#444">{label}</text>')
+                shown_to = x + w
+    drawn = [m for m in tl.marks if tl.start <= m.on <= tl.end]
+    numbers = list(range(1, len(drawn) + 1))
+    spread = _spread([x_of(m.on) for m in drawn], [_badge_width(k) for k in numbers], left, right)
+    badge_y = y + 12
+    strip_top = badge_y + _BADGE_H + (34 if drawn else 0)
+    strip = 30.0
+    if spread is not None:
+        for m, k, x0 in zip(drawn, numbers, spread, strict=True):
+            colour = MARK_COLOURS[m.kind]
+            centre = x0 + _badge_width(k) / 2
+            out.append(f'<line x1="{centre:.1f}" y1="{badge_y + _BADGE_H:.1f}" x2="{x_of(m.on):.1f}" '
+                       f'y2="{strip_top:.1f}" stroke="{colour}" stroke-width="1.5"/>')
+            out.append(_badge(x0, badge_y, k, colour))
     for i, d in enumerate(tl.days):
         x = left + i * px
         tip = f"{_fmt(d.on)}: {d.reason or DAY_WORDS[d.kind]}"
         if d.absence_day:
             tip += f", absence day {d.absence_day}"
         out.append(
-            f'<rect x="{x:.1f}" y="{top:.1f}" width="{px:.1f}" height="{strip}" '
-            f'fill="{COLOURS[d.kind]}" stroke="#fff" stroke-width="0.5"><title>{escape(tip)}</title></rect>'
+            f'<rect x="{x:.2f}" y="{strip_top:.1f}" width="{px:.2f}" height="{strip}" '
+            f'fill="{COLOURS[d.kind]}"><title>{escape(tip)}</title></rect>'
         )
-        if d.absence_day and (px >= 14 or d.absence_day % 5 == 0 or d.absence_day == 1):
-            out.append(f'<text x="{x + px / 2:.1f}" y="{top + strip / 2 + 4:.1f}" '
-                       f'text-anchor="middle" font-size="9">{d.absence_day}</text>')
-    # evaluation date
-    if tl.start <= tl.on <= tl.end:
-        x = x_of(tl.on) + px / 2
-        out.append(f'<line x1="{x:.1f}" y1="{top - 6:.1f}" x2="{x:.1f}" y2="{top + strip + 6:.1f}" '
-                   f'stroke="{MARK_COLOURS["evaluation"]}" stroke-width="2" stroke-dasharray="4 2"/>')
-        out.append(f'<text x="{x + 3:.1f}" y="{top + strip + 16:.1f}" fill="{MARK_COLOURS["evaluation"]}">'
-                   f"as of {tl.on:%d %b}</text>")
-    # events above the strip
-    for m, r in zip(above, rows_above, strict=True):
-        x = x_of(m.on) + px / 2
-        y = top - 8 - r * 16
-        colour = MARK_COLOURS[m.kind]
-        out.append(f'<line x1="{x:.1f}" y1="{y:.1f}" x2="{x:.1f}" y2="{top:.1f}" stroke="{colour}" '
-                   'stroke-width="1"/>')
-        out.append(f'<circle cx="{x:.1f}" cy="{top - 3:.1f}" r="3" fill="{colour}"/>')
-        out.append(f'<text x="{x + 4:.1f}" y="{y:.1f}" fill="{colour}">{escape(text_of(m))}</text>')
-    # deadlines below
-    base = top + strip + 30
-    for m, r in zip(below, rows_below, strict=True):
-        x = x_of(m.on) + px / 2
-        y = base + r * 16
-        colour = MARK_COLOURS[m.kind]
-        out.append(f'<line x1="{x:.1f}" y1="{top + strip:.1f}" x2="{x:.1f}" y2="{y:.1f}" '
-                   f'stroke="{colour}" stroke-width="1"/>')
-        out.append(f'<path d="M{x - 4:.1f},{top + strip + 7:.1f} L{x + 4:.1f},{top + strip + 7:.1f} '
-                   f'L{x:.1f},{top + strip + 1:.1f} Z" fill="{colour}"/>')
-        out.append(f'<text x="{x + 4:.1f}" y="{y:.1f}" fill="{colour}">{escape(text_of(m))}'
-                   f"<title>{escape(m.detail)}</title></text>")
-    # legend
+        if d.absence_day and px >= 26:
+            out.append(f'<text x="{x + px / 2:.1f}" y="{strip_top + 20:.1f}" text-anchor="middle" '
+                       f'font-size="{FONT}">{d.absence_day}</text>')
+    for m in drawn if px < 26 else []:  # a tick across the strip, where no day number is drawn
+        if m.kind in ("due", "from", "evaluation"):
+            lx = x_of(m.on)
+            dash = ' stroke-dasharray="4 2"' if m.kind == "evaluation" else ""
+            out.append(f'<line x1="{lx:.1f}" y1="{strip_top:.1f}" x2="{lx:.1f}" y2="{strip_top + strip:.1f}" '
+                       f'stroke="{MARK_COLOURS[m.kind]}" stroke-width="2"{dash}/>')
+    # legend, wrapped
+    y = strip_top + strip + 14
     x = left
-    for kind in (SCHOOL, WEEKEND, HOLIDAY, BANK_HOLIDAY, CLOSURE, ASSUMED):
-        out.append(f'<rect x="{x:.1f}" y="{legend_y:.1f}" width="12" height="12" fill="{COLOURS[kind]}" '
+    legend = [(COLOURS[k], "assumed school day" if k == ASSUMED else DAY_WORDS[k])
+              for k in (SCHOOL, WEEKEND, HOLIDAY, BANK_HOLIDAY, CLOSURE, ASSUMED)]
+    for colour, label in legend:
+        w = 20 + len(label) * CHAR + 16
+        if x + w > right:
+            x = left
+            y += LINE + 4
+        out.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="14" height="14" fill="{colour}" '
                    'stroke="#999" stroke-width="0.5"/>')
-        label = "assumed school day" if kind == ASSUMED else DAY_WORDS[kind]
-        out.append(f'<text x="{x + 16:.1f}" y="{legend_y + 10:.1f}">{escape(label)}</text>')
-        x += 16 + len(label) * char + 14
-    out.append(f'<text x="{left}" y="{legend_y + 28:.1f}" fill="#444">{escape(SVG_KEY)}</text>')
-    out.append("</svg>")
-    return "\n".join(out) + "\n"
+        out.append(f'<text x="{x + 20:.1f}" y="{y + 12:.1f}" font-size="{FONT}">{escape(label)}</text>')
+        x += w
+    y += 14
+    for line in _wrap_px(SVG_KEY, right - left):
+        y += LINE
+        out.append(f'<text x="{left}" y="{y:.1f}" font-size="{FONT}" fill="#444">{escape(line)}</text>')
+    # the marks as sentences, numbered as on the strip
+    y += 12
+    text_left = left + 40
+    for m, k in zip(drawn, numbers, strict=True):
+        lines = _wrap_px(mark_sentence(tl, m), right - text_left)
+        out.append(_badge(left, y + 4, k, MARK_COLOURS[m.kind]))
+        for j, line in enumerate(lines):
+            out.append(f'<text x="{text_left:.1f}" y="{y + 19 + j * LINE:.1f}" font-size="{FONT}" '
+                       f'class="sentence">{escape(line)}</text>')
+        y += len(lines) * LINE + 8
+    later = [m for m in tl.marks if m not in drawn]
+    notes = [f"Also, after the drawn span: {mark_sentence(tl, m)}" for m in later] + [
+        n[:1].upper() + n[1:] + "." for n in tl.notes
+    ]
+    for note in notes:
+        for line in _wrap_px(note, right - left):
+            y += LINE
+            out.append(f'<text x="{left}" y="{y:.1f}" font-size="{FONT}" fill="#444">{escape(line)}</text>')
+    height = y + 20
+    head = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{SVG_WIDTH}" height="{height:.0f}" '
+        f'viewBox="0 0 {SVG_WIDTH} {height:.0f}" font-family="Arial, Helvetica, sans-serif" '
+        f'font-size="{FONT}" role="img">',
+        f"<title>{escape(f'Projected timeline: {tl.title}, as of {tl.on}')}</title>",
+        '<rect width="100%" height="100%" fill="#fff"/>',
+    ]
+    return "\n".join([*head, *out, "</svg>"]) + "\n"

@@ -43,24 +43,48 @@ def kind_label(kind: ActionKind | str) -> str:
         return str(kind).replace("_", " ").capitalize()
 
 
+#: Abbreviations kept in capitals when an identifier is put into words.
+_ACRONYMS = {"la": "LA", "cme": "CME", "mash": "MASH", "ctf": "CTF", "lpd": "LPD", "ehe": "EHE",
+             "ewo": "EWO", "slo": "SLO", "uk": "UK", "cp": "CP", "sao": "SAO"}
+
+
+def identifier_words(name: str) -> str:
+    """``la_enquiries_started`` -> ``LA enquiries started``: an id read as words."""
+    return " ".join(_ACRONYMS.get(w, w) for w in str(name).split("_"))
+
+
+def event_words(event: str) -> str:
+    """A history event as a phrase, first letter capital: "LA enquiries started"."""
+    text = identifier_words(event)
+    return text[:1].upper() + text[1:]
+
+
+def status_words(status: str) -> str:
+    """An action status as words: "not yet permitted", "needs information"."""
+    return {"due": "due today"}.get(str(status), str(status).replace("_", " "))
+
+
 def anchor_words(anchor: str) -> str:
     """"the first day of absence (absence day 1)", "the day 'case made dormant' is recorded"."""
     if anchor in ANCHOR_WORDS:
         return ANCHOR_WORDS[anchor]
-    return f"the day '{anchor.replace('_', ' ')}' is first recorded"
+    return f"the day '{identifier_words(anchor)}' is first recorded"
 
 
 def _plain(description: str) -> str:
-    """A fact's description without its parenthetical asides, for a list of conditions."""
-    return re.sub(r"\s*\([^()]*\)", "", description).rstrip(".")
+    """A fact's description without its parenthetical asides, for a list of conditions, with
+    any event or value identifiers in it ("home_education_notified") put into words."""
+    text = re.sub(r"\s*\([^()]*\)", "", description).rstrip(".")
+    text = re.sub(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b", lambda m: identifier_words(m.group()), text)
+    return text.replace("recorded with in writing: true", "recorded as given in writing")
 
 
 def _value(v: Any) -> str:
     if isinstance(v, bool):
         return "yes" if v else "no"
     if isinstance(v, list):
-        return ", ".join(str(x).replace("_", " ") for x in v)
-    return str(v).replace("_", " ")
+        return ", ".join(identifier_words(x) for x in v)
+    return identifier_words(v) if isinstance(v, str) else str(v)
 
 
 def fact_test_words(t: FactTest) -> str:
@@ -68,7 +92,7 @@ def fact_test_words(t: FactTest) -> str:
     fact = FACTS.get(t.fact)
     op, v = t.operator, t.operand
     if t.fact.startswith("history.") and op in ("is", "known"):
-        event = t.fact.split(".", 1)[1].replace("_", " ")
+        event = identifier_words(t.fact.split(".", 1)[1])
         if op == "known":
             return f"whether '{event}' happened is {'known' if v else 'not known'}"
         return f"'{event}' has {'' if v else 'not '}been recorded"
@@ -108,6 +132,36 @@ def condition_lines(cond: Condition, depth: int = 0) -> list[tuple[int, str]]:
     else:
         head, parts = "not:", [inner]
     return [(depth, head)] + [line for c in parts for line in condition_lines(c, depth + 1)]
+
+
+def condition_sentence(cond: Condition | None) -> str:
+    """A whole condition as one line of words, compound parts included: "on the school's
+    admission register: yes; and any of: (a; b)"."""
+    if cond is None:
+        return "always"
+    return _sentence(cond)
+
+
+def _sentence(cond: Condition) -> str:
+    if isinstance(cond, FactTest):
+        text = fact_test_words(cond)
+        # Lower-case inside a sentence, but keep an abbreviation ("CME referral made").
+        first = text.split(" ", 1)[0]
+        return text if len(first) > 1 and first.isupper() else text[:1].lower() + text[1:]
+    if isinstance(cond, AllOf | AnyOf):
+        parts = cond.all if isinstance(cond, AllOf) else cond.any
+        if len(parts) == 1:
+            return _sentence(parts[0])
+        inner = [_sentence(c) for c in parts]
+        if isinstance(cond, AllOf):
+            return "; ".join(f"({x})" if ";" in x and not x.startswith(("any of", "none of", "not")) else x
+                             for x in inner)
+        return "any of: " + " | ".join(f"({x})" if ";" in x else x for x in inner)
+    assert isinstance(cond, NotOf)
+    inner_cond = cond.not_
+    if isinstance(inner_cond, AnyOf):
+        return "none of: " + " | ".join(_sentence(c) for c in inner_cond.any)
+    return f"not ({_sentence(inner_cond)})"
 
 
 def deadline_words(d: Deadline | None, action: Action | None = None) -> str:

@@ -13,8 +13,8 @@ from pathlib import Path
 from ..engine.evaluate import parse_on
 from ..pack.load import PolicyPack, load_policy, shipped_policies
 from ..pack.model import Action, Rule
-from ..vocabulary import ActionKind
-from .matching import conjuncts, fact_test_words, is_permission, timings
+from ..vocabulary import ActionKind, DeadlineType
+from .matching import Timing, is_permission, timings
 from .report import Comparison
 
 REFERRAL = {ActionKind.REFER_TO_CME, ActionKind.NOTIFY_LA_OF_ABSENCE, ActionKind.INFORM_CME_TEAM,
@@ -38,25 +38,44 @@ TOPICS: tuple[tuple[str, set[ActionKind] | None], ...] = (
 
 
 def _when_words(rule: Rule) -> str:
-    tests = [fact_test_words(t) for t in conjuncts(rule.when)]
-    if tests:
-        return "when " + "; ".join(tests)
-    return "when (a compound condition)" if rule.when else "always"
+    """The rule's whole condition in words from the fact catalogue, compound parts included."""
+    from ..authoring.words import condition_sentence
+
+    return "Always" if rule.when is None else "When " + condition_sentence(rule.when)
+
+
+def _timing_words(t: Timing) -> str:
+    from ..authoring.words import anchor_words
+
+    word = "by" if t.type is DeadlineType.BY else "not before"
+    if t.is_threshold:
+        return f"once {t.after.describe()} of absence are counted (read from its condition)"
+    if t.after.unit in ("same_day", "immediately") or t.after.amount == 0:
+        text = f"{word} {anchor_words(t.anchor)} (the same day)"
+    else:
+        text = f"{word} {t.after.describe()} after {anchor_words(t.anchor)}"
+        if t.anchor == "absence_started" and t.after.unit == "school_days":
+            after = f"{t.after.describe()} after the first day of absence"
+            text = f"{word} absence day {t.after.amount + 1} ({after})"
+    return text + (" (read from its condition)" if t.from_condition else "")
 
 
 def _action_words(rule: Rule, action: Action) -> str:
-    head = f"{action.kind.value} ({action.actor.value})"
+    from ..authoring.words import actor_label, kind_label
+
+    head = f"{kind_label(action.kind)} ({actor_label(action.actor)})"
     if action.forbidden:
-        head += ": FORBIDDEN"
+        head += ": forbidden while this applies"
     else:
         ts = timings(rule, action, permission=is_permission(action))
-        head += ": " + ("; ".join(t.describe() for t in ts) if ts else "no time limit")
+        head += ": " + ("; ".join(_timing_words(t) for t in ts) if ts else "no time limit")
     if action.repeat is not None:
         head += f", then every {action.repeat.describe()}"
     bits = [head, _when_words(rule)]
     if action.route:
-        bits.append(f"route: {action.route.strip()}")
-    return f"{'; '.join(bits)} [{rule.id}]"
+        bits.append(f"Route: {action.route.strip()}")
+    section = rule.citation.section.strip().lstrip("§")
+    return f"{'. '.join(bits)}. Source: §{section}, {rule.title.strip().rstrip('.')}."
 
 
 def _review_words(pack: PolicyPack, on: dt.date) -> list[str]:
@@ -66,11 +85,11 @@ def _review_words(pack: PolicyPack, on: dt.date) -> list[str]:
         late = " (passed)" if pol.review_due_on < on else ""
         out.append(f"pack review due {pol.review_due_on}{late}")
     else:
-        out.append("pack: no review date")
+        out.append("the pack has no review date")
     for src in pol.sources:
         issued = f"issued {src.issued_on}" if src.issued_on else "undated"
         review = f", review due {src.review_due_on}" if src.review_due_on else ""
-        out.append(f"source {src.id}: {issued}{review}")
+        out.append(f"{src.title}: {issued}{review}")
     return out
 
 

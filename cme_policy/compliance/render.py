@@ -190,6 +190,42 @@ def _report_html(report: ComplianceReport) -> str:
 
 # -- comparisons --------------------------------------------------------------------------------
 
+# One section per topic, one card per authority: the cards wrap onto as many rows as the
+# screen needs (five across on a 1,366 px laptop, one on a phone), so nothing is cut off.
+_COMPARE_CSS = """
+.topic{margin-top:1.5rem}
+.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(15rem,1fr));gap:.75rem}
+.card{border:1px solid #ccc;border-radius:4px;padding:.5rem .7rem;min-width:0;background:#fff}
+.card h3{font-size:1rem;margin:0 0 .3rem}
+.card ul{padding-left:1.1rem}.card li{margin:.25rem 0;font-size:.92rem;overflow-wrap:anywhere}
+.none{color:#555;font-style:italic}
+@media (max-width:40rem){body{margin:1rem}}
+""".strip()
+
+
+def _lead(entry: str) -> str:
+    """An entry with its lead (what and who, up to the first ': ') in bold."""
+    head, sep, rest = entry.partition(": ")
+    return f"<strong>{_e(head)}</strong>{sep}{_e(rest)}" if sep and len(head) < 160 else _e(entry)
+
+
+def _comparison_html(comp: Comparison) -> str:
+    body = [f"<h1>CME policies side by side (on {_e(comp.on)})</h1>"]
+    for topic, row in comp.rows:
+        body.append(f'<section class="topic"><h2>{_e(topic)}</h2><div class="cards">')
+        for (pid, name), cells in zip(comp.packs, row, strict=True):
+            items = (
+                "<ul>" + "".join(f"<li>{_lead(x)}</li>" for x in cells) + "</ul>"
+                if cells
+                else '<p class="none">Nothing in the pack on this.</p>'
+            )
+            body.append(f'<div class="card" data-pack="{_e(pid)}"><h3>{_e(name)}</h3>{items}</div>')
+        body.append("</div></section>")
+    page = _page(f"CME policies side by side on {comp.on}", body)
+    return page.replace("</style>", _COMPARE_CSS + "\n</style>", 1)
+
+
+
 
 def render_comparison(comp: Comparison, fmt: str = "text") -> str:
     if fmt == "json":
@@ -205,22 +241,7 @@ def render_comparison(comp: Comparison, fmt: str = "text") -> str:
         ]
         return "\n".join([f"# CME policies side by side (on {comp.on})", "", head, sep, *rows]) + "\n"
     if fmt == "html":
-        head = "".join(f"<th>{_e(n)}<br><code>{_e(p)}</code></th>" for p, n in comp.packs)
-        rows = []
-        for topic, row in comp.rows:
-            cells = "".join(
-                "<td>" + ("<ul>" + "".join(f"<li>{_e(x)}</li>" for x in cells) + "</ul>" if cells else "—")
-                + "</td>"
-                for cells in row
-            )
-            rows.append(f"<tr><th>{_e(topic)}</th>{cells}</tr>")
-        body = [
-            f"<h1>CME policies side by side (on {_e(comp.on)})</h1>",
-            f'<table class="compare"><thead><tr><th></th>{head}</tr></thead><tbody>',
-            *rows,
-            "</tbody></table>",
-        ]
-        return _page(f"CME policies side by side on {comp.on}", body)
+        return _comparison_html(comp)
     if fmt == "text":
         lines = [f"CME policies side by side (on {comp.on})"]
         for topic, row in comp.rows:

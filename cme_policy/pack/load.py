@@ -197,7 +197,7 @@ def _load_calendar_cached(path: str, _stamp: tuple[int, int]) -> SchoolCalendar:
         from ..calendar_import import read_csv, read_ics
 
         return read_ics(path) if path.lower().endswith(".ics") else read_csv(path)
-    doc, problems = read_yaml_file(path)
+    doc, problems = read_yaml_file(path, show_lines=True)
     if doc.data is None or problems:
         raise PolicyError(
             problems or [doc.problem((), "empty calendar file")], f"cannot load calendar {path}"
@@ -205,7 +205,7 @@ def _load_calendar_cached(path: str, _stamp: tuple[int, int]) -> SchoolCalendar:
     try:
         cal = _CalendarIn.model_validate(doc.data)
     except ValidationError as exc:
-        raise PolicyError(_pydantic_problems(exc, doc), f"cannot load calendar {path}") from None
+        raise PolicyError(model_problems(exc, doc, _CalendarIn), f"cannot load calendar {path}") from None
     years, problems = term_years(cal.years, doc, ("years",))
     if problems:
         raise PolicyError(problems, f"cannot load calendar {path}")
@@ -230,37 +230,13 @@ def load_calendar(calendar_id: str | None, near: Path | None = None) -> SchoolCa
 # -- packs --------------------------------------------------------------------------------------
 
 
-def _pydantic_problems(exc: ValidationError, doc: Document) -> list[Problem]:
-    out = []
-    for err in exc.errors(include_url=False, include_context=False):
-        loc = tuple(p for p in err["loc"] if p not in CONDITION_TAGS)
-        msg = err["msg"]
-        if msg.startswith("Value error, "):
-            msg = msg[len("Value error, ") :]
-        if err["type"] == "extra_forbidden" and loc and isinstance(loc[-1], str):
-            msg = f"unknown key {shown_key(loc[-1])!r}" + _key_hint(exc, err, loc)
-        out.append(doc.problem(loc, msg))
-    return out
-
-
-def _key_hint(exc: ValidationError, err: Any, loc: tuple[Any, ...]) -> str:
-    from .model import Action, Authority, Citation, Deadline, Duration, FactTest, Interpretation, Source
-
-    names: set[str] = set()
-    models = (Policy, Rule, Action, Authority, Citation, Deadline, Duration, FactTest, Interpretation, Source)
-    for model in models:
-        for name, f in model.model_fields.items():
-            names.add(f.alias or name)
-    return did_you_mean(str(loc[-1]), names)
-
-
 def parse_policy_file(path: str | Path) -> tuple[Policy | None, Document, list[Problem]]:
     """Read and validate one pack file without resolving ``extends``: every problem found.
 
     When the pack as a whole does not validate, the rules that do are still checked (facts,
     sources, ids), so one run reports everything; a value YAML already refused is reported once.
     """
-    doc, problems = read_yaml_file(path)
+    doc, problems = read_yaml_file(path, show_lines=True)
     if doc.data is None:
         return None, doc, problems or [doc.problem((), "the file is empty")]
     if not isinstance(doc.data, dict):
@@ -268,7 +244,8 @@ def parse_policy_file(path: str | Path) -> tuple[Policy | None, Document, list[P
     try:
         policy = Policy.model_validate(doc.data)
     except ValidationError as exc:
-        found = [*_pack_problems(exc, doc), *(doc.problem(loc, msg) for loc, msg in check_raw(doc.data))]
+        raw_checks = (doc.problem(loc, msg) for loc, msg in check_raw(doc.data))
+        found = [*model_problems(exc, doc, Policy), *raw_checks]
         return None, doc, [*problems, *_not_already(found, problems)]
     found = [doc.problem(loc, msg) for loc, msg in check_policy(policy)]
     problems.extend(_not_already(found, problems))
@@ -285,24 +262,41 @@ _ENUM_WORDS = {
 }
 
 
-def _pack_problems(exc: ValidationError, doc: Document) -> list[Problem]:
-    """Pydantic's errors in an author's words: a short did-you-mean for a misspelt key or
-    enum value instead of the list of every allowed value; a missing key that a misspelt one
-    was meant to be is reported once, at the misspelling."""
+def model_problems(
+    exc: ValidationError, doc: Document, root: type[BaseModel], base: tuple[str | int, ...] = ()
+) -> list[Problem]:
+    """Pydantic's errors for ``root`` (read from ``doc`` at ``base``) in an author's words.
+
+    A misspelt key or enum value gets a short did-you-mean from the keys allowed at that very
+    spot, instead of the list of every allowed value; a key that is allowed one level down
+    (inside a sibling left empty) or one level up is named as an indentation slip; a missing
+    key that a misspelt or misplaced one was meant to be is reported once, at the misspelling.
+    """
     out: list[Problem] = []
     hinted: set[tuple[tuple[Any, ...], str]] = set()
+    moved_into: set[tuple[Any, ...]] = set()
     errors = exc.errors(include_url=False)
     for err in errors:
         raw = tuple(err["loc"])
-        loc = tuple(p for p in raw if p not in CONDITION_TAGS)
+        loc = (*base, *(p for p in raw if p not in CONDITION_TAGS))
         if err["type"] == "extra_forbidden" and loc and isinstance(loc[-1], str):
-            names = _field_names_at(raw[:-1])
-            close = difflib.get_close_matches(loc[-1], sorted(names), n=1, cutoff=0.6)
+            key = loc[-1]
+            names = _field_names_at(raw[:-1], root)
+            misplaced = _misplaced(doc, raw, loc, root)
+            if misplaced is not None:
+                message, meant, emptied_key = misplaced
+                if meant is not None:
+                    hinted.add(meant)
+                if emptied_key is not None:
+                    moved_into.add(emptied_key)
+                out.append(doc.problem(loc, message))
+                continue
+            close = difflib.get_close_matches(key, sorted(names), n=1, cutoff=0.6)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             if close:
                 hinted.add((loc[:-1], close[0]))
             allowed = f"; allowed here: {', '.join(sorted(names))}" if names and not close else ""
-            out.append(doc.problem(loc, f"unknown key {shown_key(loc[-1])!r}{hint}{allowed}"))
+            out.append(doc.problem(loc, f"unknown key {shown_key(key)!r}{hint}{allowed}"))
             continue
         if err["type"] in ("enum", "literal_error") and isinstance(err.get("input"), str):
             expected = _enum_values(err)
@@ -317,28 +311,175 @@ def _pack_problems(exc: ValidationError, doc: Document) -> list[Problem]:
                 if len(expected) <= 8
                 else ("; see the schema (cme-policy schema) for the full list")
             )
-            out.append(doc.problem(loc, f"unknown {word} {value!r}{hint}{more}"))
+            out.append(doc.problem(loc, f"unknown {word} {shown_key(value)!r}{hint}{more}"))
             continue
-        msg = err["msg"]
-        if msg.startswith("Value error, "):
-            msg = msg[len("Value error, ") :]
+        msg = plain_message(err, " here" if base else " at the top of the file")
         if err["type"] == "condition" and isinstance(err.get("input"), dict):
             for key in err["input"]:
                 close = difflib.get_close_matches(str(key), ["all", "any", "not", "fact"], n=1, cutoff=0.6)
                 if close:
-                    msg += f" (did you mean {close[0]!r} for {str(key)!r}?)"
+                    msg += f" (did you mean {close[0]!r} for {shown_key(str(key))!r}?)"
                     break
         if err["type"].endswith(("_type", "_parsing")) and "input" in err:
             msg += f" (got {_yaml_kind(err['input'])})"
         out.append(doc.problem(loc, msg))
     # A required key reported missing right where a misspelling of it was found: say it once.
     missing = {
-        (tuple(p for p in e["loc"][:-1] if p not in CONDITION_TAGS), str(e["loc"][-1]))
+        ((*base, *(p for p in e["loc"][:-1] if p not in CONDITION_TAGS)), str(e["loc"][-1]))
         for e in errors
         if e["type"] == "missing" and e["loc"]
     }
     drop = {doc.problem((*parent, name), "").path for parent, name in missing & hinted}
-    return [p for p in out if not (p.path in drop and p.message == "Field required")]
+    # A key left empty because what belongs in it was dedented: the dedented keys say it all.
+    emptied = {doc.problem(spot, "").path for spot in moved_into}
+    return [
+        p
+        for p in out
+        if not (p.path in drop and p.message.startswith("required key"))
+        and not (p.path in emptied and "(got nothing (null))" in p.message)
+    ]
+
+
+#: Pydantic's messages by error type, in an author's words (no "Field required", "Input
+#: should be", "Value error"). ``{}`` fields come from the error's context.
+_PLAIN = {
+    "string_type": "expected text",
+    "int_type": "expected a whole number",
+    "int_parsing": "expected a whole number",
+    "int_from_float": "expected a whole number",
+    "float_type": "expected a number",
+    "float_parsing": "expected a number",
+    "bool_type": "expected true or false",
+    "bool_parsing": "expected true or false",
+    "list_type": "expected a list (lines starting '- ' under the key, or [a, b])",
+    "tuple_type": "expected a list (lines starting '- ' under the key, or [a, b])",
+    "dict_type": "expected a mapping ('key: value' lines indented under the key)",
+    "model_type": "expected a mapping ('key: value' lines indented under the key)",
+    "model_attributes_type": "expected a mapping ('key: value' lines indented under the key)",
+    "date_type": "expected a date written YYYY-MM-DD",
+    "date_parsing": "expected a date written YYYY-MM-DD",
+    "date_from_datetime_parsing": "expected a date written YYYY-MM-DD",
+    "date_from_datetime_inexact": "expected a date written YYYY-MM-DD, without a time",
+    "greater_than_equal": "must be at least {ge}",
+    "greater_than": "must be more than {gt}",
+    "less_than_equal": "must be at most {le}",
+    "less_than": "must be less than {lt}",
+    "string_too_long": "too long: at most {max_length} characters",
+    "too_long": "too many entries: at most {max_length}",
+}
+
+#: Patterns of the pack language, as an author would write to match them.
+_PATTERNS = {
+    r"^[a-z][a-z0-9_]*$": "must be lower-case letters, digits and underscores, starting with a letter",
+    r"^\d{4}/\d{2}$": "must be an academic year written like 2024/25",
+}
+
+
+def plain_message(err: Any, top: str = " at the top of the file") -> str:
+    """One pydantic error's message in plain words (never the value: inputs are hidden)."""
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    if kind == "missing":
+        loc = [p for p in err["loc"] if p not in CONDITION_TAGS]
+        name = loc[-1] if loc else "value"
+        parent = next((p for p in reversed(loc[:-1]) if isinstance(p, str)), None)
+        if parent is None:
+            under = top
+        elif isinstance(loc[-2], int):
+            under = f" to this entry of {parent!r}"
+        else:
+            under = f" under {parent!r}"
+        return f"required key {shown_key(str(name))!r} is missing: add it{under}"
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind == "too_short":
+        n = ctx.get("min_length", 1)
+        return "must not be empty: give at least one entry" if n == 1 else f"needs at least {n} entries"
+    if kind == "string_pattern_mismatch":
+        return _PATTERNS.get(str(ctx.get("pattern")), "is not written in the expected form")
+    if kind in _PLAIN:
+        try:
+            return _PLAIN[kind].format(**ctx)
+        except (KeyError, IndexError):
+            return _PLAIN[kind].split(":")[0]
+    msg = str(err["msg"])
+    if msg.startswith("Value error, "):
+        return msg[len("Value error, ") :]
+    if msg.startswith("Assertion failed, "):
+        return msg[len("Assertion failed, ") :]
+    return msg.replace("Input should be", "should be")
+
+
+Misplaced = tuple[str, tuple[tuple[Any, ...], str] | None, tuple[Any, ...] | None]
+
+
+def _misplaced(
+    doc: Document, raw: tuple[Any, ...], loc: tuple[Any, ...], root: type[BaseModel]
+) -> Misplaced | None:
+    """An unknown key that is a known key one level down (inside a sibling key left empty or
+    holding a mapping) or one level up: an indentation slip, not a misspelling. Returns the
+    message, (mapping, key) where it belongs when that is one level up (its "missing" there is
+    then not reported again), and the sibling it belongs in when one level down."""
+    key = loc[-1]
+    parent = _data_at(doc.data, loc[:-1])
+    if not isinstance(parent, dict):
+        return None
+    line = doc.position(loc)[0]
+    # One level down: a sibling written just above it whose own keys include this one.
+    candidates = []
+    for sibling, value in parent.items():
+        if sibling == key or not (value is None or isinstance(value, dict)):
+            continue
+        if key in _field_names_at((*raw[:-1], sibling), root):
+            sline = doc.position((*loc[:-1], sibling))[0]
+            if sline < line:
+                candidates.append((sline, sibling))
+    if candidates:
+        sline, sibling = max(candidates)
+        message = (
+            f"{shown_key(key)!r} belongs inside {sibling!r} (line {sline}): it is indented as "
+            f"if it were beside it; indent it further, under {sibling!r}"
+        )
+        return message, None, (*loc[:-1], sibling)
+    # One level up: a key of the mapping that holds this one.
+    up_raw = _parent_key_loc(raw[:-1])
+    up_loc = _parent_key_loc(loc[:-1])
+    if up_raw is None or up_loc is None or not loc[:-1]:
+        return None
+    holder = loc[:-1][-1] if isinstance(loc[:-1][-1], str) else next(
+        (p for p in reversed(loc[:-1]) if isinstance(p, str)), None
+    )
+    if holder is not None and key in _field_names_at(up_raw, root):
+        message = (
+            f"{shown_key(key)!r} belongs one level up, beside {holder!r}: it is indented as if "
+            f"it were inside {holder!r}; indent it less, in line with {holder!r}"
+        )
+        return message, (up_loc, key), None
+    return None
+
+
+def _parent_key_loc(loc: tuple[Any, ...]) -> tuple[Any, ...] | None:
+    """The location of the mapping holding the key that ``loc`` ends in (list indexes and
+    union tags skipped), or None at the top."""
+    rest = list(loc)
+    while rest and (isinstance(rest[-1], int) or rest[-1] in CONDITION_TAGS):
+        rest.pop()
+    if not rest:
+        return None
+    rest.pop()
+    while rest and rest[-1] in CONDITION_TAGS:
+        rest.pop()
+    return tuple(rest)
+
+
+def _data_at(data: Any, loc: tuple[Any, ...]) -> Any:
+    for part in loc:
+        in_list = isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data)
+        if in_list or (isinstance(data, dict) and part in data):
+            data = data[part]
+        else:
+            return None
+    return data
 
 
 def _yaml_kind(value: Any) -> str:
@@ -374,11 +515,11 @@ def _models_in(annotation: Any) -> list[type[BaseModel]]:
     return [m for arg in typing.get_args(annotation) for m in _models_in(arg)]
 
 
-def _field_names_at(raw_loc: tuple[Any, ...]) -> set[str]:
+def _field_names_at(raw_loc: tuple[Any, ...], root: type[BaseModel] = Policy) -> set[str]:
     """The keys allowed in the mapping at ``raw_loc`` (a pydantic error location)."""
     from . import model as m
 
-    current: list[type[BaseModel]] = [Policy]
+    current: list[type[BaseModel]] = [root]
     for part in raw_loc:
         if isinstance(part, int):
             continue
@@ -403,20 +544,56 @@ def _not_already(found: list[Problem], reported: list[Problem]) -> list[Problem]
     return [p for p in found if not any(p.path == s or p.path.startswith((s + ".", s + "[")) for s in spots)]
 
 
+#: The environment variable naming folders of local packs (``os.pathsep``-separated), searched
+#: by authority id before the shipped packs; ``cme-policy --packs DIR`` sets it for one run.
+PACKS_ENV = "CME_POLICY_PACKS"
+
+
+def pack_folders() -> list[Path]:
+    """The folders named in ``CME_POLICY_PACKS``, in order (empty entries ignored)."""
+    import os
+
+    return [Path(p) for p in os.environ.get(PACKS_ENV, "").split(os.pathsep) if p.strip()]
+
+
+def known_policies() -> list[str]:
+    """Every pack id that :func:`load_policy` finds by id: local folders, then shipped."""
+    found = {p.stem for folder in pack_folders() if folder.is_dir() for p in folder.glob("*.yaml")}
+    return sorted(found | set(shipped_policies()))
+
+
+def _looks_like_path(text: str) -> bool:
+    return "/" in text or "\\" in text or text.endswith((".yaml", ".yml"))
+
+
 def _resolve(name_or_path: str | Path) -> Path:
+    """A pack file by path, or by id: in the ``CME_POLICY_PACKS`` folders first, then shipped."""
     text = str(name_or_path)
-    shipped = shipped_policies()
-    if isinstance(name_or_path, str) and text in shipped:
-        return shipped_policy_path(text)
+    if isinstance(name_or_path, str) and not _looks_like_path(text):
+        for folder in pack_folders():
+            local = folder / f"{text}.yaml"
+            if local.is_file():
+                return local
+        if text in shipped_policies():
+            return shipped_policy_path(text)
     p = Path(text)
     if p.is_file():
         return p
-    if isinstance(name_or_path, str) and "/" not in text and not text.endswith((".yaml", ".yml")):
+    if isinstance(name_or_path, str) and not _looks_like_path(text):
+        known = known_policies()
+        folders = pack_folders()
+        where = (
+            f"looked in {', '.join(str(f) for f in folders)} and the shipped packs"
+            if folders
+            else f"for a pack of your own, give its file (policies/{shown_key(text)}.yaml) or name "
+            f"its folder once with --packs DIR or {PACKS_ENV}"
+        )
         raise UnknownAuthorityError(
             [
                 Problem(
                     "policy",
-                    f"unknown authority {text!r}{did_you_mean(text, shipped)}; shipped: {', '.join(shipped)}",
+                    f"unknown authority {shown_key(text)!r}{did_you_mean(text, known)}; "
+                    f"known: {', '.join(known)}; {where}",
                 )
             ],
             "unknown authority",
