@@ -140,8 +140,8 @@ def _load_plugins() -> None:
     import importlib
 
     for module in (
-        "cme_policy.compliance.cli", "cme_policy.authoring.cli", "cme_policy.worklist", "cme_policy.service.cli",
-        "cme_policy.attendance.cli",
+        "cme_policy.compliance.cli", "cme_policy.authoring.cli", "cme_policy.worklist",
+        "cme_policy.service.cli", "cme_policy.attendance.cli",
     ):
         try:
             importlib.import_module(module)
