@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import random
 import subprocess
 import sys
@@ -429,3 +430,118 @@ def test_the_command_reads_standard_input(tmp_path: Path) -> None:
     rows = list(csv.DictReader(io.StringIO(got.stdout.decode())))
     assert {r["action"] for r in rows} >= {"replace_code_n", "remove_from_roll", "notify_la_of_absence"}
     assert any(r["section"] == "removal" and r["case_ref"] == "A" for r in rows)
+
+
+# -- the caseload merged into the derived cases (--cases) ----------------------------------------
+
+
+def test_a_recorded_referral_drops_the_referral_duty(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    """Hand-worked: A and B are absent (N) from Mon 3 Feb 2025; Derbyshire's referral is due by
+    absence day 11. The case system recorded A's referral on Fri 14 Feb, so A has no referral
+    duty; B, with no record, still has it, overdue on 10 Mar. A's record also gives a first day
+    of absence the register contradicts (the register's is used, and the conflict named without
+    either value) and a fact the register cannot know (kept)."""
+    from cme_policy.cli import main
+
+    both = absent_from(dt.date(2025, 2, 3))
+    path, adm = write(
+        tmp_path, {"A": both, "B": both}, [("A", "2014-03-01", "2020-09-01", ""), ("B", "2014-03-01", "", "")]
+    )
+    cases = tmp_path / "cases.csv"
+    cases.write_text(
+        "case_ref,history,absence.first_day_on,whereabouts.known\n"
+        "A,cme_referral_made@2025-02-14,2025-01-20,false\n"
+        "GONE,parents_contacted@2025-01-08,,\n"
+    )
+    argv = [
+        "attendance",
+        str(path),
+        "--admissions",
+        str(adm),
+        "--policy",
+        "derbyshire",
+        "--on",
+        ON.isoformat(),
+    ]
+    assert main([*argv, "--cases", str(cases), "--format", "json"]) == 0
+    out, err = capsys.readouterr()
+    report = json.loads(out)["policies"][0]
+    refer = {(r["case_ref"], r["status"]) for r in report["worklist"] if r["action"] == "refer_to_cme"}
+    assert refer == {("B", "overdue")}
+    a = next(p for p in report["pupils"] if p["case_ref"] == "A")
+    assert a["case"]["history"] == [
+        {"event": "cme_referral_made", "on": "2025-02-14"},
+        {"event": "session_coded_n", "on": "2025-02-03"},
+    ]
+    assert a["case"]["absence"]["first_day_on"] == "2025-02-03"  # the register's
+    assert a["case"]["whereabouts"] == {"known": False}  # the caseload's
+    assert report["stats"]["caseload"]["matched"] == 1
+    assert report["stats"]["caseload"]["not_derived"] == 1
+    assert report["stats"]["caseload"]["conflicts"] == [
+        {"case_ref": "A", "field": "absence.first_day_on", "used": "register"}
+    ]
+    assert "case A: absence.first_day_on" in err
+    assert "2025-01-20" not in err + out  # the caseload's contradicted value is never echoed
+    # Without --cases, A's referral is listed as it was before.
+    assert main([*argv, "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)["policies"][0]
+    assert {r["case_ref"] for r in report["worklist"] if r["action"] == "refer_to_cme"} == {"A", "B"}
+
+
+def test_merging_keeps_the_caseload_and_lets_the_register_win_for_absence() -> None:
+    from cme_policy.attendance import merge_caseload
+    from cme_policy.attendance.merge import merge_case
+
+    derived_case = {
+        "case_ref": "A",
+        "child": {"date_of_birth": "2014-03-01"},
+        "school": {"on_roll": True, "closure_days": ["2025-03-07"]},
+        "absence": {"first_day_on": "2025-02-03", "explained": False},
+        "history": [{"event": "session_coded_n", "on": "2025-02-03"}],
+        "changes": [{"field": "absence.explained", "on": "2025-02-03", "value": False}],
+    }
+    record = {
+        "case_ref": "A",
+        "policy": "kent",
+        "child": {"date_of_birth": "2014-04-01", "looked_after": True},
+        "school": {"closure_days": ["2025-01-06"]},
+        "absence": {"explained": True, "authorised": True},
+        "history": [
+            {"event": "session_coded_n", "on": "2025-01-10"},
+            {"event": "home_visit_made", "on": "2025-02-20"},
+        ],
+        "changes": [
+            {"field": "absence.explained", "on": "2025-01-01", "value": True},
+            {"field": "whereabouts.known", "on": "2025-02-20", "value": False},
+        ],
+    }
+    before = repr(record)
+    case, found = merge_case(derived_case, record)
+    assert repr(record) == before  # the record is not changed
+    assert "policy" not in case
+    assert case["child"] == {"date_of_birth": "2014-04-01", "looked_after": True}
+    assert case["school"] == {"on_roll": True, "closure_days": ["2025-01-06", "2025-03-07"]}
+    assert case["absence"] == derived_case["absence"]  # authorised: unknown from the register
+    assert case["history"] == [
+        {"event": "home_visit_made", "on": "2025-02-20"},
+        {"event": "session_coded_n", "on": "2025-02-03"},
+    ]
+    assert case["changes"] == [
+        {"field": "whereabouts.known", "on": "2025-02-20", "value": False},
+        {"field": "absence.explained", "on": "2025-02-03", "value": False},
+    ]
+    assert sorted(found) == [
+        ("absence.authorised", "register"),
+        ("absence.explained", "register"),
+        ("changes (absence)", "register"),
+        ("child.date_of_birth", "caseload"),
+        ("history (session_coded_n)", "register"),
+    ]
+    from cme_policy.attendance import Caseload
+
+    caseload = Caseload.read([record, {"case_ref": "A"}, {"case_ref": "\x00SECRET"}, {"history": []}])
+    assert list(caseload.records) == ["A"]
+    assert [p.position for p in caseload.problems] == [2, 3, 4]
+    assert "SECRET" not in " ".join(str(p) for p in caseload.problems)
+    merged = merge_caseload([], caseload)
+    assert (merged.matched, merged.not_derived) == (0, 1)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from .codes import CODES_2006, CODES_2024, CODES_2024_FROM, kind_of
 from .derive import DerivedFact, PupilFacts, derive
 from .engines import ENGINES, RegisterError, Source
+from .merge import Caseload, Conflict, Merged, merge_caseload
 from .run import Derivation, derive_register, evaluate_register, open_extract
 from .scan import Admission, Frame, PupilScan, scan_reference
 
@@ -20,9 +21,12 @@ __all__ = [
     "CODES_2024_FROM",
     "ENGINES",
     "Admission",
+    "Caseload",
+    "Conflict",
     "Derivation",
     "DerivedFact",
     "Frame",
+    "Merged",
     "PupilFacts",
     "PupilScan",
     "RegisterError",
@@ -31,6 +35,7 @@ __all__ = [
     "derive_register",
     "evaluate_register",
     "kind_of",
+    "merge_caseload",
     "open_extract",
     "scan_reference",
 ]

@@ -1,13 +1,17 @@
 """``cme-policy attendance``: a register extract to the day's CME worklist under a pack.
 
     cme-policy attendance EXTRACT --policy ID [--policy ID ...] --on DATE [--admissions FILE]
-                          [--format table|csv|json] [--within N] [--explain] [--engine duckdb|polars]
+                          [--cases FILE] [--format table|csv|json] [--within N] [--explain]
+                          [--engine duckdb|polars]
 
 For each pack: the worklist (what is overdue, due, or due within N school days, as
 ``cme-policy worklist`` gives it), every verdict on removal from roll (permitted, not yet
 permitted with its earliest date, forbidden, or needing information), and with ``--explain``
 (always in JSON) every derived fact of every pupil listed, with the regulation it follows and
-why. Problems with the extract name rows and columns, never values; exit 2.
+why. With ``--cases``, the case system's caseload is merged into the derived cases by
+``case_ref`` (its history kept, the register's absence facts winning: see
+:mod:`cme_policy.attendance.merge`), so a duty already recorded there is not listed. Problems
+with the extract name rows and columns, never values; exit 2.
 """
 
 from __future__ import annotations
@@ -38,6 +42,12 @@ def _setup(p: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="admission details: pupil_ref, date_of_birth, admitted_on, left_on (CSV or Parquet)",
     )
+    p.add_argument(
+        "--cases",
+        metavar="FILE",
+        help="caseload to merge by case_ref = pupil_ref: its history (referrals, enquiries) and other "
+        "known facts kept, the register's absence facts winning (JSON Lines, JSON, YAML or CSV)",
+    )
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     p.add_argument(
         "--within",
@@ -63,11 +73,15 @@ def cmd_attendance(args: argparse.Namespace) -> int:
     from ..engine.evaluate import parse_on
     from ..errors import InputError, Problem
     from ..worklist import as_dict, build, shown
+    from .merge import Caseload
     from .run import derive_register, open_extract
 
     if not 0 <= args.within <= 400:
         raise InputError([Problem("--within", "give 0 to 400 school days")], "bad argument")
     on = parse_on(args.on)
+    if args.cases == "-" and args.extract == "-":
+        raise InputError([Problem("--cases", "the extract already reads standard input")], "bad argument")
+    caseload = Caseload.read(args.cases) if args.cases is not None else None
     batches = [Batch(p, calendar=args.calendar, statutory_floor=not args.own_text) for p in args.policy]
     started = time.perf_counter()
     out = sys.stdout
@@ -81,7 +95,7 @@ def cmd_attendance(args: argparse.Namespace) -> int:
             assert batch.default is not None
             pack = batch.default[0]
             t0 = time.perf_counter()
-            derivation = derive_register(register, on=on, calendar=pack.calendar)
+            derivation = derive_register(register, on=on, calendar=pack.calendar, cases=caseload)
             t1 = time.perf_counter()
             pupils = {p.case_ref: p for p in derivation.pupils}
             removals: list[dict[str, Any]] = []
@@ -132,6 +146,8 @@ def cmd_attendance(args: argparse.Namespace) -> int:
                 "evaluate_seconds": round(t2 - t1, 3),
                 "summary": summary.as_dict(),
             }
+            if derivation.caseload is not None:
+                stats["caseload"] = derivation.caseload.as_dict()
             report["policies"].append(
                 {
                     "policy": pack.id,
@@ -154,6 +170,9 @@ def cmd_attendance(args: argparse.Namespace) -> int:
                     shown,
                 )
     report["read_seconds"] = round(loaded - started, 3)
+    if caseload is not None:
+        errors += len(caseload.problems)
+        _caseload_report(report)
     if args.format == "json":
         json.dump(report, out, indent=2)
         out.write("\n")
@@ -171,6 +190,32 @@ def cmd_attendance(args: argparse.Namespace) -> int:
     )
     return EXIT_INPUT if errors else EXIT_OK
 
+
+def _caseload_report(report: dict[str, Any]) -> None:
+    """What merging the caseload found, on standard error: the case and the field, no value."""
+    first = report["policies"][0]["stats"]["caseload"] if report["policies"] else None
+    if first is None:
+        return
+    for problem in first["problems"][:MAX_SHOWN]:
+        print(f"caseload: {problem}", file=sys.stderr)
+    conflicts = first["conflicts"]
+    for c in conflicts[:MAX_SHOWN]:
+        print(
+            f"caseload: case {c['case_ref']}: {c['field']}: the caseload and the register differ; "
+            f"the {c['used']}'s value is used",
+            file=sys.stderr,
+        )
+    more = len(conflicts) - MAX_SHOWN
+    print(
+        f"caseload: {first['matched']} derived case(s) matched a record, {first['not_derived']} record(s) "
+        f"not derived from the register, {len(conflicts)} conflict(s)"
+        + (f" ({more} more in --format json)" if more > 0 else "")
+        + f", {len(first['problems'])} record(s) not used",
+        file=sys.stderr,
+    )
+
+
+MAX_SHOWN = 20
 
 _REMOVAL_ORDER = {
     "breached": 0,

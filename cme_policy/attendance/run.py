@@ -23,6 +23,7 @@ from typing import Any
 
 from .derive import PupilFacts, derive
 from .engines import Source, open_register
+from .merge import Caseload, Merged, merge_caseload
 from .scan import Frame, PupilScan
 
 
@@ -68,16 +69,33 @@ def open_extract(
 @dataclass(frozen=True)
 class Derivation:
     """A register as of one day under one calendar: the frame, every pupil's scan, and the
-    derived facts of the pupils with something to act on (in ``case_ref`` order)."""
+    derived facts of the pupils with something to act on (in ``case_ref`` order); with a
+    caseload, what merging it found (:mod:`cme_policy.attendance.merge`)."""
 
     frame: Frame
     scans: dict[str, PupilScan]
     pupils: tuple[PupilFacts, ...]
+    caseload: Merged | None = None
 
 
-def derive_register(register: Any, *, on: dt.date | str, calendar: Any) -> Derivation:
+CasesArg = Caseload | str | os.PathLike[str] | None
+
+
+def _caseload(cases: Any) -> Caseload | None:
+    if cases is None or isinstance(cases, Caseload):
+        return cases
+    return Caseload.read(cases)
+
+
+def derive_register(
+    register: Any, *, on: dt.date | str, calendar: Any, cases: CasesArg | Any = None
+) -> Derivation:
     """Scan the register as of ``on`` on ``calendar`` (a :class:`~cme_policy.SchoolCalendar`,
-    e.g. ``load_policy("kent").calendar``) and derive each pupil's facts."""
+    e.g. ``load_policy("kent").calendar``) and derive each pupil's facts.
+
+    ``cases``: a caseload to merge into the derived cases by ``case_ref`` (a
+    :class:`~cme_policy.attendance.merge.Caseload`, a caseload file, or an iterable of case
+    mappings): its history is kept, the register's absence facts win."""
     from ..engine.evaluate import parse_on
 
     day = parse_on(on)
@@ -89,7 +107,11 @@ def derive_register(register: Any, *, on: dt.date | str, calendar: Any) -> Deriv
         got = derive(scans[ref], register.admissions.get(ref), frame, calendar)
         if got is not None:
             pupils.append(got)
-    return Derivation(frame, scans, tuple(pupils))
+    caseload = _caseload(cases)
+    if caseload is None:
+        return Derivation(frame, scans, tuple(pupils))
+    merged = merge_caseload(pupils, caseload)
+    return Derivation(frame, scans, merged.pupils, merged)
 
 
 def evaluate_register(
@@ -99,15 +121,17 @@ def evaluate_register(
     policy: Any,
     calendar: Any = None,
     statutory_floor: bool = True,
+    cases: CasesArg | Any = None,
 ) -> Iterator[tuple[Any, PupilFacts]]:
     """``(result, pupil)`` for every pupil with something to act on: the derived case
     evaluated by :func:`cme_policy.evaluate_many` under ``policy`` (an authority id, a pack
-    file or a loaded pack), with the pupil's facts and explanation beside it."""
+    file or a loaded pack), with the pupil's facts and explanation beside it; ``cases`` as in
+    :func:`derive_register`."""
     from ..batch import Batch
 
     batch = Batch(policy, calendar=calendar, statutory_floor=statutory_floor)
     assert batch.default is not None
-    derivation = derive_register(register, on=on, calendar=batch.default[0].calendar)
+    derivation = derive_register(register, on=on, calendar=batch.default[0].calendar, cases=cases)
     items = batch.run((p.case for p in derivation.pupils), on=on)
     yield from zip(items, derivation.pupils, strict=True)
 
