@@ -32,6 +32,9 @@ KIND_NUMBER = {
     code: KINDS.index(kind) for table in (CODES_2006, CODES_2024) for code, (kind, _) in table.items()
 }
 PRESENT_OR_AUTHORISED = (0, 1)
+#: Sessions (two a day) up to which a second mark is found with one bit per session per pupil
+#: (about 5.6 years of dates in an extract; 512 bytes a pupil).
+MAX_BITSET_SESSIONS = 4096
 UNAUTH, CLOSED_KIND, OFF_ROLL_KIND = 2, 3, 4
 
 
@@ -113,30 +116,29 @@ class DuckDBRegister:
         extra = "".join(f", {_date_sql(c)} AS {c}, {c} AS {c}_text" for c in adm_cols)
         con.execute("CREATE TABLE codes(code VARCHAR, kind TINYINT, tab TINYINT)")
         con.executemany("INSERT INTO codes VALUES (?, ?, ?)", _codes_table())
+        # One pass materialises the checked table: the codes joined here (kind NULL: not in
+        # force on the row's date) rather than in a second copy of 19 million rows.
+        tab = f"CASE WHEN r.date >= DATE '{CODES_2024_FROM}' THEN 1 ELSE 0 END"
         con.execute(
-            f"""CREATE TABLE raw AS SELECT row_number() OVER () AS row,
-                    CAST(pupil_ref AS VARCHAR) AS pupil_ref, {_date_sql("date")} AS date,
-                    CAST(date AS VARCHAR) AS date_text,
-                    CASE upper(CAST(session AS VARCHAR)) WHEN 'AM' THEN 0 WHEN 'PM' THEN 1 END::TINYINT
-                        AS session,
-                    CAST(code AS VARCHAR) AS code{extra}
-                FROM {self._read(source)}"""
+            f"""CREATE TABLE reg AS SELECT r.*, c.kind FROM (
+                    SELECT row_number() OVER () AS row,
+                        CAST(pupil_ref AS VARCHAR) AS pupil_ref, {_date_sql("date")} AS date,
+                        CASE upper(CAST(session AS VARCHAR)) WHEN 'AM' THEN 0 WHEN 'PM' THEN 1 END::TINYINT
+                            AS session,
+                        CAST(code AS VARCHAR) AS code{extra}
+                    FROM {self._read(source)}) r
+                LEFT JOIN codes c ON c.code = r.code AND c.tab = {tab}"""
         )
-        found: list[tuple[int, str, str]] = []
-        total = 0
+        bad_ref = (
+            "pupil_ref IS NULL OR length(pupil_ref) = 0 OR length(pupil_ref) > 64 "
+            "OR regexp_matches(pupil_ref, '[\\x00-\\x1f\\x7f]')"
+        )
         checks = [
-            (
-                "pupil_ref",
-                "pupil_ref IS NULL OR length(pupil_ref) = 0 OR length(pupil_ref) > 64 "
-                "OR regexp_matches(pupil_ref, '[\\x00-\\x1f\\x7f]')",
-                "missing, or not a reference of 1-64 printable characters",
-            ),
             ("date", "date IS NULL", "not a date (YYYY-MM-DD, 1990-2099)"),
             ("session", "session IS NULL", "not a session (AM or PM)"),
             (
                 "code",
-                "date IS NOT NULL AND NOT EXISTS (SELECT 1 FROM codes c WHERE c.code = raw.code "
-                f"AND c.tab = CASE WHEN raw.date >= DATE '{CODES_2024_FROM}' THEN 1 ELSE 0 END)",
+                "date IS NOT NULL AND kind IS NULL",
                 "not an attendance code in force on the row's date (2024 Regulations reg 10 from "
                 "19 Aug 2024; the 2006 codes before)",
             ),
@@ -144,30 +146,45 @@ class DuckDBRegister:
             (c, f"{c} IS NULL AND {c}_text IS NOT NULL AND length({c}_text) > 0", "not a date (YYYY-MM-DD)")
             for c in adm_cols
         ]
-        for column, where, message in checks:
+        got = con.execute(
+            "SELECT "
+            + ", ".join(
+                f"count(*) FILTER (WHERE {w}), list(row ORDER BY row) FILTER (WHERE {w})[1:{MAX_PROBLEMS}]"
+                for _, w, _ in checks
+            )
+            + " FROM reg"
+        ).fetchone()
+        found: list[tuple[int, str, str]] = []
+        total = 0
+        for i, (column, _, message) in enumerate(checks):
+            total += got[2 * i]
+            found += [(r, column, message) for r in got[2 * i + 1] or []]
+        bad_refs, doubled = self._per_pupil_checks(bad_ref)
+        if bad_refs:
             n, rows = con.execute(
-                f"SELECT count(*), list(row ORDER BY row)[1:{MAX_PROBLEMS}] FROM raw WHERE {where}"
+                f"SELECT count(*), list(row ORDER BY row)[1:{MAX_PROBLEMS}] FROM reg WHERE {bad_ref}"
             ).fetchone()
             total += n
-            found += [(r, column, message) for r in rows or []]
-        n, rows = con.execute(
-            f"""SELECT count(*), list(r ORDER BY r)[1:{MAX_PROBLEMS}] FROM (
-                    SELECT max(row) AS r FROM raw WHERE date IS NOT NULL AND session IS NOT NULL
-                    GROUP BY pupil_ref, date, session HAVING count(*) > 1)"""
-        ).fetchone()
-        total += n
-        found += [(r, "session", "a second mark for the same pupil, date and session") for r in rows or []]
+            found += [
+                (r, "pupil_ref", "missing, or not a reference of 1-64 printable characters")
+                for r in rows or []
+            ]
+        if doubled:
+            n, rows = con.execute(
+                f"""SELECT count(*), list(r ORDER BY r)[1:{MAX_PROBLEMS}] FROM (
+                        SELECT max(row) AS r FROM reg WHERE date IS NOT NULL AND session IS NOT NULL
+                        GROUP BY pupil_ref, date, session HAVING count(*) > 1)"""
+            ).fetchone()
+            total += n
+            found += [
+                (r, "session", "a second mark for the same pupil, date and session") for r in rows or []
+            ]
         _raise(found, total, source)
-        con.execute(
-            "CREATE TABLE reg AS SELECT row, pupil_ref, date, session, code, c.kind "
-            "FROM raw JOIN codes c USING (code) "
-            f"WHERE c.tab = CASE WHEN raw.date >= DATE '{CODES_2024_FROM}' THEN 1 ELSE 0 END"
-        )
         if adm_cols:
             sel = ", ".join(f"any_value({c}) AS {c}" for c in adm_cols)
             n, rows = con.execute(
                 f"""SELECT count(*), list(r ORDER BY r)[1:{MAX_PROBLEMS}] FROM (
-                        SELECT min(row) AS r FROM raw GROUP BY pupil_ref HAVING """
+                        SELECT min(row) AS r FROM reg GROUP BY pupil_ref HAVING """
                 + " OR ".join(f"count(DISTINCT {c}_text) > 1" for c in adm_cols)
                 + ")"
             ).fetchone()
@@ -180,13 +197,39 @@ class DuckDBRegister:
                 source,
             )
             self.admissions = _admissions(
-                con.execute(f"SELECT pupil_ref, {sel} FROM raw GROUP BY pupil_ref").fetchall(), adm_cols
+                con.execute(f"SELECT pupil_ref, {sel} FROM reg GROUP BY pupil_ref").fetchall(), adm_cols
             )
+            for c in adm_cols:
+                con.execute(f"ALTER TABLE reg DROP COLUMN {c}")
+                con.execute(f"ALTER TABLE reg DROP COLUMN {c}_text")
         else:
             self.admissions = {}
-        con.execute("DROP TABLE raw")
         if admissions is not None:
             self.admissions.update(read_admissions(admissions, self.con, self._read))
+
+    def _per_pupil_checks(self, bad_ref: str) -> tuple[int, int]:
+        """(pupils with a bad reference, pupils with two marks for one session), in one
+        aggregate over the pupils: the rows are located only when there is something to report.
+
+        A second mark is found by setting one bit per (date, session) from the extract's first
+        date: fewer bits set than marks means a session marked twice. Grouping the 19 million
+        (pupil, date, session) keys of a year took 4 s; this takes under 1 s. An extract over
+        more than :data:`MAX_BITSET_SESSIONS` sessions is grouped by key instead.
+        """
+        con = self.con
+        lo, hi = con.execute("SELECT min(date), max(date) FROM reg").fetchone()
+        lo = lo or dt.date(1990, 1, 1)
+        width = 2 * ((hi - lo).days + 1) if hi is not None else 0
+        k = f"((date - DATE '{lo}') * 2 + session)::INTEGER"  # NULL for a row without either
+        if width <= MAX_BITSET_SESSIONS:
+            doubled = f"count({k}) > bit_count(bitstring_agg({k}, 0, {max(width - 1, 0)}))"
+        else:
+            doubled = f"count({k}) > count(DISTINCT {k})"
+        got = con.execute(
+            f"""SELECT count(*) FILTER (WHERE {bad_ref}), count(*) FILTER (WHERE doubled) FROM (
+                    SELECT pupil_ref, {doubled} AS doubled FROM reg GROUP BY pupil_ref)"""
+        ).fetchone()
+        return got[0], got[1]
 
     def frame_inputs(self, on: dt.date) -> tuple[list[dt.date], tuple[dt.date, int] | None]:
         days = [
@@ -208,11 +251,7 @@ class DuckDBRegister:
     def scan(self, frame: Frame) -> dict[str, PupilScan]:
         con = self.con
         _table(con, "fdays", ("date DATE", "d INTEGER"), [(d, i) for i, d in enumerate(frame.days)])
-        bounded = [
-            (p, a.admitted_on, a.left_on)
-            for p, a in self.admissions.items()
-            if a.admitted_on is not None or a.left_on is not None
-        ]
+        bounded = _bounds(self.admissions, frame)
         _table(con, "fadm", ("pupil_ref VARCHAR", "admitted_on DATE", "left_on DATE"), bounded)
         year_from = frame.first_index_from(frame.year_start)
         sql = _DUCKDB_SCAN.format(
@@ -237,6 +276,20 @@ class DuckDBRegister:
 
     def close(self) -> None:
         self.con.close()
+
+
+def _bounds(admissions: dict[str, Admission], frame: Frame) -> list[tuple[str, Any, Any]]:
+    """(pupil_ref, admitted_on, left_on) of the pupils whose days on roll leave out some of the
+    frame's school days: the rest need no join (a year's extract: 1 pupil in 97, not 50,000)."""
+    if not frame.days:
+        return []
+    first, last = frame.days[0], frame.days[-1]
+    return [
+        (p, a.admitted_on, a.left_on)
+        for p, a in admissions.items()
+        if (a.admitted_on is not None and a.admitted_on > first)
+        or (a.left_on is not None and a.left_on < last)
+    ]
 
 
 def _table(con: Any, name: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
@@ -377,9 +430,14 @@ def _check_header(
         raise RegisterError(problems, "the header does not map")
 
 
+_DIGITS = "[0-9]"
+
+
 def _date_sql(column: str) -> str:
+    # GLOB, not a regular expression: the same YYYY-MM-DD test (ASCII digits), measured at
+    # 0.12 s against 1.44 s for the dates of a year's extract (19 million rows, one thread).
     return (
-        f"CASE WHEN regexp_full_match(CAST({column} AS VARCHAR), '\\d{{4}}-\\d{{2}}-\\d{{2}}') "
+        f"CASE WHEN CAST({column} AS VARCHAR) GLOB '{_DIGITS * 4}-{_DIGITS * 2}-{_DIGITS * 2}' "
         f"AND try_cast(CAST({column} AS VARCHAR) AS DATE) BETWEEN DATE '1990-01-01' AND DATE '2099-12-31' "
         f"THEN try_cast(CAST({column} AS VARCHAR) AS DATE) END"
     )
@@ -592,11 +650,7 @@ class PolarsRegister:
             {"date": list(frame.days), "d": list(range(len(frame.days)))},
             schema={"date": pl.Date, "d": pl.Int32},
         ).lazy()
-        bounded = [
-            (p, a.admitted_on, a.left_on)
-            for p, a in self.admissions.items()
-            if a.admitted_on is not None or a.left_on is not None
-        ]
+        bounded = _bounds(self.admissions, frame)
         fadm = pl.DataFrame(
             bounded, schema={"pupil_ref": pl.String, "admitted_on": pl.Date, "left_on": pl.Date}, orient="row"
         ).lazy()
