@@ -291,9 +291,12 @@ def import_time(statement: str, repeat: int = 5) -> float:
 
 def worklist_run(path: Path, out: Path) -> tuple[float, float, str]:
     """Wall time, peak resident MiB and the summary line of one ``cme-policy worklist`` run."""
+    # VmHWM is this process's own peak (ru_maxrss would carry the parent's across exec on Linux).
     code = (
         "import resource, sys; from cme_policy.cli import main; rc = main(sys.argv[1:]); "
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr); sys.exit(rc)"
+        "hwm = [l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')]; "
+        "print(hwm[0] if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr); "
+        "sys.exit(rc)"
     )
     args = [str(path), "--on", ON.isoformat(), "--policy", "kent", "--within", "5", "--format", "csv"]
     t = time.perf_counter()
