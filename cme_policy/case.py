@@ -295,8 +295,8 @@ class Change(BaseModel):
         if name not in fields:
             from .pack.check import did_you_mean
 
-            shown = name if len(name) <= 40 else name[:40] + "..."
-            raise ValueError(f"no changeable fact {shown!r}{did_you_mean(name, fields)}")
+            # The name is the case's own text: suggest ours, never repeat it.
+            raise ValueError(f"not a fact a dated change may set{did_you_mean(name, fields)}")
         return name
 
     @field_validator("value")
