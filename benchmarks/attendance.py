@@ -2,6 +2,7 @@
 
     python benchmarks/attendance.py [--pupils 50000] [--on 2025-07-18] [--policy kent]
                                     [--format csv|parquet] [--reference-pupils 2000] [--keep DIR]
+                                    [--baseline REV]
 
 Generates an authority's register extract (``--pupils`` x the school days of the pack's
 2024/25 calendar x 2 sessions; 50,000 pupils is about 19 million rows) with DuckDB, then for
@@ -9,7 +10,8 @@ each engine, each in a fresh process so that peak memory (ru_maxrss) is its own:
 read and check the extract, the time of the scan as of ``--on``, rows per second and the peak
 resident memory; the plain-Python reference on a slice of ``--reference-pupils`` pupils; and the
 whole command (``cme-policy attendance``) for each shipped pack. Every figure comes from the
-same run on the same file.
+same run on the same file. ``--baseline REV`` also runs the DuckDB engine of an earlier commit
+(its ``cme_policy`` taken with ``git archive``) on the same file, for a before-and-after.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import datetime as dt
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -138,6 +141,7 @@ def main() -> None:
         default="kent,derbyshire,havering,manchester",
         help="packs to run the whole cme-policy attendance command under ('' for none)",
     )
+    ap.add_argument("--baseline", metavar="REV", help="also run the DuckDB engine as of this git commit")
     ap.add_argument("--child", nargs=6, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -158,7 +162,11 @@ def main() -> None:
         f"{'engine':<10} {'read+check s':>12} {'scan s':>8} {'total s':>8} {'CPU s':>7} {'rows/s':>12} "
         f"{'peak MB':>8} {'absent now':>10}"
     )
-    for engine in [*args.engines.split(","), "reference"]:
+    runs = [(e, None) for e in [*args.engines.split(","), "reference"]]
+    if args.baseline:
+        runs.insert(0, ("duckdb", baseline_tree(args.baseline, directory)))
+    for engine, tree in runs:
+        env = dict(os.environ, PYTHONPATH=tree) if tree else None
         got = subprocess.run(
             [
                 sys.executable,
@@ -174,6 +182,7 @@ def main() -> None:
             capture_output=True,
             text=True,
             check=False,
+            env=env,
         )
         if got.returncode:
             print(f"{engine:<10} failed: {got.stderr.strip().splitlines()[-1:]}")
@@ -181,6 +190,8 @@ def main() -> None:
         r = json.loads(got.stdout)
         n = r["rows"] or rows
         label = engine if engine != "reference" else "python*"
+        if tree:
+            label = f"{engine}@{args.baseline[:7]}"
         print(
             f"{label:<10} {r['read_s']:>12.2f} {r['scan_s']:>8.2f} {r['total_s']:>8.2f} {r['cpu_s']:>7.1f} "
             f"{n / r['total_s'] if engine != 'reference' else n / r['scan_s']:>12,.0f} {r['peak_mb']:>8,.0f} "
@@ -220,9 +231,20 @@ def main() -> None:
             f"{len(p['worklist']):,} worklist lines, {len(p['removals']):,} removal verdicts"
         )
     if not args.keep:
-        for name in os.listdir(directory):
-            os.unlink(os.path.join(directory, name))
-        os.rmdir(directory)
+        shutil.rmtree(directory)
+
+
+def baseline_tree(rev: str, directory: str) -> str:
+    """The ``cme_policy`` package as of ``rev``, unpacked under ``directory`` (read-only use of
+    git: ``git archive``), to put first on the child's ``PYTHONPATH``."""
+    tree = os.path.join(directory, f"baseline-{rev[:12]}")
+    os.makedirs(tree, exist_ok=True)
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    archive = subprocess.run(
+        ["git", "-C", root, "archive", rev, "cme_policy"], capture_output=True, check=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", tree], input=archive, check=True)
+    return tree
 
 
 if __name__ == "__main__":

@@ -482,6 +482,10 @@ def test_a_recorded_referral_drops_the_referral_duty(tmp_path: Path, capsys: pyt
     ]
     assert "case A: absence.first_day_on" in err
     assert "2025-01-20" not in err + out  # the caseload's contradicted value is never echoed
+    # A record that cannot be matched is reported by position and field, and the exit code says so.
+    cases.write_text("case_ref,history\nA,cme_referral_made@2025-02-14\n,parents_contacted@2025-01-08\n")
+    assert main([*argv, "--cases", str(cases), "--format", "json"]) == 2
+    assert "case_ref" in capsys.readouterr().err
     # Without --cases, A's referral is listed as it was before.
     assert main([*argv, "--format", "json"]) == 0
     report = json.loads(capsys.readouterr().out)["policies"][0]
