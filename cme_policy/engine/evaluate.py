@@ -18,9 +18,9 @@ from ..facts import TRACING_EVENTS, CaseView
 from ..pack.load import PolicyPack, load_policy
 from ..result import ActionOut, EvaluationResult
 from ..school_age import compulsory_school_age
-from ..vocabulary import STATUTORY_GROUNDS, ActionKind, CaseState, EventKind
+from ..vocabulary import ActionKind, CaseState, EventKind
 from .deadlines import TERM_NOTE
-from .reading import Judge, Reading
+from .reading import Judge, Reading, rules_of
 from .verdict import Key, combine
 
 #: The national pack every local pack is evaluated on, unless asked for its own text alone.
@@ -121,11 +121,8 @@ class _Run:
         self.warnings: list[str] = []
         self.needed: set[str] = set()
         self.assumed: set[str] = set()
-        rules = [(r, pack.rule_pack(r.id)) for r in pack.rules]
-        if floor is not None:
-            rules += [(r, floor.rule_pack(r.id)) for r in floor.rules]
-        self.rules = rules
-        self.reading = Reading(view, rules)
+        self.rules = rules_of(pack, floor)
+        self.reading = Reading(view, self.rules)
 
     # -- the run -----------------------------------------------------------------------------
 
@@ -151,13 +148,7 @@ class _Run:
         return self._finish(state, why, actions, age_text)
 
     def _gated(self) -> list[Key]:
-        """Duties that need a permission: those with a ground, restriction or prohibition."""
-        keys: dict[Key, None] = {}
-        for rule, _ in self.rules:
-            for a in rule.then:
-                if a.permission is not None or a.forbidden or a.kind in STATUTORY_GROUNDS:
-                    keys[(a.kind, a.actor)] = None
-        return list(keys)
+        return self.rules.gated
 
     def _finish(self, state: CaseState, why: str, actions: list[ActionOut], age: str) -> EvaluationResult:
         actions.sort(key=lambda a: a.due_on or a.not_before or dt.date.max)

@@ -71,10 +71,10 @@ def compile_condition(cond: Condition) -> Compiled:
 def _compile(cond: Condition) -> Compiled:
     if isinstance(cond, AllOf):
         parts = [_compile(c) for c in cond.all]
-        return lambda ev: _all([p(ev) for p in parts])
+        return lambda ev: _all(parts, ev)
     if isinstance(cond, AnyOf):
         parts = [_compile(c) for c in cond.any]
-        return lambda ev: _any([p(ev) for p in parts])
+        return lambda ev: _any(parts, ev)
     if isinstance(cond, NotOf):
         inner = _compile(cond.not_)
 
@@ -110,22 +110,30 @@ def _compile_test(test: FactTest) -> Compiled:
     return run
 
 
-def _all(parts: list[Outcome]) -> Outcome:
-    for p in parts:
+def _all(parts: list[Compiled], ev: Evaluator) -> Outcome:
+    """Kleene AND, evaluated left to right: the first false part decides (with its reason)."""
+    got = []
+    for part in parts:
+        p = part(ev)
         if p.value is False:
             return Outcome(False, set(), p.because)
-    if all(p.value is True for p in parts):
-        return Outcome(True, set(), [b for p in parts for b in p.because])
-    return Outcome(UNKNOWN, set().union(*(p.needed for p in parts if p.value is UNKNOWN)))
+        got.append(p)
+    if all(p.value is True for p in got):
+        return Outcome(True, set(), [b for p in got for b in p.because])
+    return Outcome(UNKNOWN, set().union(*(p.needed for p in got if p.value is UNKNOWN)))
 
 
-def _any(parts: list[Outcome]) -> Outcome:
-    for p in parts:
+def _any(parts: list[Compiled], ev: Evaluator) -> Outcome:
+    """Kleene OR, evaluated left to right: the first true part decides (with its reason)."""
+    got = []
+    for part in parts:
+        p = part(ev)
         if p.value is True:
             return Outcome(True, set(), p.because)
-    if all(p.value is False for p in parts):
-        return Outcome(False, set(), parts[0].because if parts else [])
-    return Outcome(UNKNOWN, set().union(*(p.needed for p in parts if p.value is UNKNOWN)))
+        got.append(p)
+    if all(p.value is False for p in got):
+        return Outcome(False, set(), got[0].because if got else [])
+    return Outcome(UNKNOWN, set().union(*(p.needed for p in got if p.value is UNKNOWN)))
 
 
 def _plain(value: Any) -> Any:

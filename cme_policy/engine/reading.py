@@ -18,6 +18,7 @@ from ..pack.model import Action, Citation, Rule
 from ..result import CitationOut, RuleFinding
 from ..vocabulary import (
     COMPLETED_BY,
+    STATUTORY_GROUNDS,
     ActionKind,
     Actor,
     DeadlineType,
@@ -31,10 +32,50 @@ from .logic import Evaluator, Outcome, facts_in
 from .verdict import Finding, Key
 
 
+class RuleSet(list[tuple[Rule, PolicyPack]]):
+    """The rules read for a pack (its lineage, then its floor), each with the pack defining it,
+    and what is known about them once: built once per pack and floor, shared by evaluations."""
+
+    def __init__(self, pack: PolicyPack, floor: PolicyPack | None) -> None:
+        super().__init__((r, pack.rule_pack(r.id)) for r in pack.rules)
+        if floor is not None:
+            self.extend((r, floor.rule_pack(r.id)) for r in floor.rules)
+        gated: dict[Key, None] = {}
+        completing: dict[Key, set[EventKind]] = {}
+        for rule, _ in self:
+            for a in rule.then:
+                key = (a.kind, a.actor)
+                if a.permission is not None or a.forbidden or a.kind in STATUTORY_GROUNDS:
+                    gated[key] = None
+                completing.setdefault(key, set(COMPLETED_BY[a.kind])).update(a.completed_by or ())
+        #: Duties that need a permission: those with a ground, restriction or prohibition.
+        self.gated = list(gated)
+        #: Every event that completes each duty, under any rule.
+        self.completing = completing
+
+
+_RULESETS: dict[tuple[int, int], tuple[PolicyPack, PolicyPack | None, RuleSet]] = {}
+
+
+def rules_of(pack: PolicyPack, floor: PolicyPack | None) -> RuleSet:
+    """The :class:`RuleSet` for a pack and its floor, cached (loaded packs are immutable)."""
+    key = (id(pack), id(floor))
+    hit = _RULESETS.get(key)
+    if hit is not None and hit[0] is pack and hit[1] is floor:
+        return hit[2]
+    rules = RuleSet(pack, floor)
+    _RULESETS[key] = (pack, floor, rules)  # keeps both alive, so their ids are never reused
+    return rules
+
+
+#: Citations put into words, per loaded pack and citation (both immutable).
+_CITED: dict[tuple[int, int], tuple[PolicyPack, Citation, CitationOut]] = {}
+
+
 class Reading:
     """A case seen on one day, read against an ordered list of rules, each with its pack."""
 
-    def __init__(self, view: CaseView, rules: list[tuple[Rule, PolicyPack]]) -> None:
+    def __init__(self, view: CaseView, rules: RuleSet) -> None:
         self.view = view
         self.rules = rules
         self.logic = Evaluator(view)
@@ -50,6 +91,15 @@ class Reading:
     # -- citations ---------------------------------------------------------------------------
 
     def cite(self, c: Citation, owner: PolicyPack) -> CitationOut:
+        key = (id(owner), id(c))
+        hit = _CITED.get(key)
+        if hit is not None and hit[0] is owner and hit[1] is c:
+            return hit[2]
+        out = self._cite(c, owner)
+        _CITED[key] = (owner, c, out)  # keeps both alive, so their ids are never reused
+        return out
+
+    def _cite(self, c: Citation, owner: PolicyPack) -> CitationOut:
         src = owner.source(c.source)
         bits = [src.title]
         if src.version:
@@ -415,12 +465,7 @@ class Judge:
         self.run = reading
 
     def completions(self, key: Key, findings: list[Finding]) -> list[dt.date]:
-        kinds: set[EventKind] = set(COMPLETED_BY[key[0]])
-        for rule, _ in self.run.rules:
-            for a in rule.then:
-                if (a.kind, a.actor) == key and a.completed_by:
-                    kinds.update(a.completed_by)
-        return self.run.view.dates_of(kinds)
+        return self.run.view.dates_of(self.run.rules.completing.get(key, COMPLETED_BY[key[0]]))
 
     def findings_on(self, key: Key, day: dt.date) -> list[Finding]:
         """The grounds, restrictions and prohibitions for ``key`` as the case stood on ``day``,
