@@ -60,6 +60,7 @@ from typing import Any, BinaryIO
 
 from .batch import POLICY_KEY, Record, RecordError, readable_ref
 from .errors import CaseError, Problem
+from .json_io import STRICT
 
 #: The most bytes one record (a JSON line, a list element, a CSV row) may take.
 MAX_RECORD_BYTES = 1 << 20
@@ -188,20 +189,7 @@ def _too_long(position: int, name: str, line: int) -> RecordError:
     )
 
 
-def _strict_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise ValueError("duplicate key in an object")
-        out[key] = value
-    return out
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError("NaN and Infinity are not JSON numbers")
-
-
-_DECODER = json.JSONDecoder(object_pairs_hook=_strict_object, parse_constant=_no_constant)
+_DECODER = STRICT
 
 
 def _json_problem(exc: Exception, name: str, line: int, column: int = 1) -> Problem:

@@ -44,6 +44,7 @@ from ..batch import RecordError
 from ..case import Case, check_case
 from ..engine.evaluate import evaluate_parsed, parse_on
 from ..errors import InputError, Problem
+from ..json_io import STRICT
 from ..pack.load import PolicyPack
 from ..result import EvaluationResult
 from ..yaml_io import format_loc, parse_yaml, shown_key
@@ -74,20 +75,7 @@ STREAM_WAIT = 0.2
 # -- reading requests ------------------------------------------------------------------------------
 
 
-def _strict_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise ValueError("duplicate key in an object")
-        out[key] = value
-    return out
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError("NaN and Infinity are not JSON numbers")
-
-
-_DECODER = json.JSONDecoder(object_pairs_hook=_strict_object, parse_constant=_no_constant)
+_DECODER = STRICT
 
 
 def decode_json(raw: bytes) -> Any:
