@@ -197,3 +197,28 @@ def test_manchester_removal_waits_for_the_20_day_gate():
         assert removal.not_before == dt.date(2025, 2, 3), pack
         ground = next(r for r in removal.rules if r.rule_id == "deletion_20_school_days_2024")
         assert any("Mon 03 Feb 2025" in u for u in ground.unmet), pack
+
+
+def test_a_removal_no_ground_allowed_is_breached_naming_every_ground_and_why():
+    # Kent: a pupil attending with authorised, explained absence is taken off roll on Wed 5 Feb
+    # 2025. No deletion ground of the 2024 Regulations applied that day, so the removal is a
+    # breach, and each ground beneath says what it lacked.
+    case = {
+        "child": {"date_of_birth": "2013-05-01", "detention_order_months": 0},
+        "school": {"on_roll": False, "dual_registered": False, "boarder": False},
+        "education": {
+            "staying_after_compulsory_school_age": True,
+            "meets_sixth_form_entry_requirements": True,
+        },
+        "absence": {"first_day_on": "2025-02-03", "explained": True, "authorised": True,
+                    "every_session_coded_g_n_o": False},
+        "whereabouts": {"known": True},
+        "history": [{"event": "removed_from_roll", "on": "2025-02-05"}],
+    }
+    removal = evaluate("kent", case, on="2025-03-10").action(ActionKind.REMOVE_FROM_ROLL, "school")
+    assert removal.status is Status.BREACHED and removal.completed_on == dt.date(2025, 2, 5)
+    grounds = [r for r in removal.rules if r.role is Role.GROUND]
+    named = {g.rule_id for g in grounds}
+    assert {"deletion_20_school_days_2024", "deletion_registered_at_another_school_2024"} <= named
+    for g in grounds:
+        assert g.status is Status.NOT_YET_PERMITTED and g.unmet[0].startswith("it did not apply")

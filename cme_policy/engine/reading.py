@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from ..facts import UNKNOWN, CaseView
@@ -119,6 +120,31 @@ class Reading:
                 continue
             if rule.in_force(self.view.on) and owner.policy.in_force(self.view.on):
                 out.extend(f for f in self._rule(rule, owner, order) if keys is None or f.key in keys)
+        return out
+
+    def grounds_not_applying(self, key: Key) -> list[Finding]:
+        """The grounds in force for ``key`` whose conditions do not hold on the view's day, each
+        saying why: what an action taken that day lacked."""
+        out = []
+        for order, (rule, owner) in enumerate(self.rules):
+            actions = [
+                a for a in rule.then if (a.kind, a.actor) == key and a.permission is Permission.GROUND
+            ]
+            if not actions or not (rule.in_force(self.view.on) and owner.policy.in_force(self.view.on)):
+                continue
+            when = self.logic.eval(rule.when) if rule.when is not None else Outcome(True)
+            if when.value is not False:
+                continue
+            found = self._permission(rule, owner, order, actions, Permission.GROUND, when)
+            why = "; ".join(when.explain()) or "its conditions"
+            out.append(
+                replace(
+                    found,
+                    out=found.out.model_copy(
+                        update={"status": Status.NOT_YET_PERMITTED, "unmet": [f"it did not apply: {why}"]}
+                    ),
+                )
+            )
         return out
 
     # -- rules -------------------------------------------------------------------------------
@@ -473,7 +499,10 @@ class Judge:
         assume = {"school.on_roll": True} if key[0] is ActionKind.REMOVE_FROM_ROLL else None
         then = self.run.as_of(day, assume=assume)
         got = then.findings({key})
-        return [f for f in got if f.out.role is not Role.REQUIRES or f.out.status is not Status.DONE]
+        got = [f for f in got if f.out.role is not Role.REQUIRES or f.out.status is not Status.DONE]
+        if key[0] in STATUTORY_GROUNDS and not any(f.out.role is Role.GROUND for f in got):
+            got += then.grounds_not_applying(key)
+        return got
 
 
 def _next_after(view: CaseView, action: Action, last: dt.date) -> dt.date:

@@ -435,7 +435,7 @@ class _Verdict:
                 binding = why[0] if why else (rules[0] if rules else self.findings[0].out)
                 text = (
                     f"Recorded as taken on {_fmt(day)}; judged on the case as it stood that day: "
-                    + " ".join(why_text for why_text in self._why(why, verdict))
+                    + " ".join(w[:1].upper() + w[1:] for w in self._why(why, verdict))
                 )
                 needed = (
                     [n for r in why for n in r.facts_needed] if verdict is Status.NEEDS_INFORMATION else []
