@@ -51,11 +51,19 @@ class Evaluator:
             return value
 
     def eval(self, cond: Condition) -> Outcome:
+        """The condition's value with why it holds and what it needs (for a rule that fires)."""
         return compile_condition(cond)(self)
+
+    def value(self, cond: Condition) -> Any:
+        """The condition's value alone (``True``, ``False`` or ``UNKNOWN``): the fast test
+        made of every rule, before the few that apply are explained with :meth:`eval`."""
+        return compile_value(cond)(self)
 
 
 Compiled = Callable[[Evaluator], Outcome]
+Valued = Callable[[Evaluator], Any]
 _CACHE: dict[int, tuple[Condition, Compiled]] = {}
+_VALUES: dict[int, tuple[Condition, Valued]] = {}
 
 
 def compile_condition(cond: Condition) -> Compiled:
@@ -66,6 +74,79 @@ def compile_condition(cond: Condition) -> Compiled:
     fn = _compile(cond)
     _CACHE[id(cond)] = (cond, fn)  # keeps cond alive, so its id is never reused
     return fn
+
+
+def compile_value(cond: Condition) -> Valued:
+    """A closure giving ``cond``'s three-valued value and nothing else; cached per condition.
+
+    It agrees with :func:`compile_condition`'s ``value`` on every case (tests/test_logic.py):
+    the same Kleene tables, read left to right, stopping at the first part that decides.
+    """
+    hit = _VALUES.get(id(cond))
+    if hit is not None and hit[0] is cond:
+        return hit[1]
+    fn = _valued(cond)
+    _VALUES[id(cond)] = (cond, fn)  # keeps cond alive, so its id is never reused
+    return fn
+
+
+def _valued(cond: Condition) -> Valued:
+    if isinstance(cond, AllOf):
+        parts = tuple(_valued(c) for c in cond.all)
+
+        def all_of(ev: Evaluator) -> Any:
+            unsure = False
+            for part in parts:
+                got = part(ev)
+                if got is False:
+                    return False
+                if got is not True:
+                    unsure = True
+            return UNKNOWN if unsure else True
+
+        return all_of
+    if isinstance(cond, AnyOf):
+        parts = tuple(_valued(c) for c in cond.any)
+
+        def any_of(ev: Evaluator) -> Any:
+            unsure = False
+            for part in parts:
+                got = part(ev)
+                if got is True:
+                    return True
+                if got is not False:
+                    unsure = True
+            return UNKNOWN if unsure else False
+
+        return any_of
+    if isinstance(cond, NotOf):
+        inner = _valued(cond.not_)
+
+        def negate(ev: Evaluator) -> Any:
+            got = inner(ev)
+            return got if got is UNKNOWN else not got
+
+        return negate
+    return _valued_test(cond)
+
+
+def _valued_test(test: FactTest) -> Valued:
+    name, op, operand = test.fact, test.operator, test.operand
+    if op == "known":
+        return lambda ev: (ev.fact(name) is not UNKNOWN) == operand
+    if op == "is" and isinstance(operand, bool):
+        # The commonest test, a boolean fact: no enum value to unwrap, no count to bound.
+        def is_bool(ev: Evaluator) -> Any:
+            value = ev.fact(name)
+            return UNKNOWN if value is UNKNOWN else value == operand
+
+        return is_bool
+
+    def run(ev: Evaluator) -> Any:
+        value = ev.fact(name)
+        return UNKNOWN if value is UNKNOWN else _compare(value, op, operand)
+
+    return run
 
 
 def _compile(cond: Condition) -> Compiled:

@@ -43,16 +43,39 @@ class RuleSet(list[tuple[Rule, PolicyPack]]):
             self.extend((r, floor.rule_pack(r.id)) for r in floor.rules)
         gated: dict[Key, None] = {}
         completing: dict[Key, set[EventKind]] = {}
+        done_by: list[frozenset[EventKind]] = []
         for rule, _ in self:
             for a in rule.then:
                 key = (a.kind, a.actor)
                 if a.permission is not None or a.forbidden or a.kind in STATUTORY_GROUNDS:
                     gated[key] = None
                 completing.setdefault(key, set(COMPLETED_BY[a.kind])).update(a.completed_by or ())
+            done_by.append(
+                frozenset(
+                    k
+                    for a in rule.then
+                    if a.permission is None
+                    for k in (a.completed_by or COMPLETED_BY[a.kind])
+                )
+            )
         #: Duties that need a permission: those with a ground, restriction or prohibition.
         self.gated = list(gated)
         #: Every event that completes each duty, under any rule.
         self.completing = completing
+        #: Per rule (in order): the events that complete its required or forbidden actions. A
+        #: rule that does not apply has nothing to report unless one of them is recorded.
+        self.done_by = done_by
+        self._live: dict[dt.date, list[int]] = {}
+
+    def live(self, on: dt.date) -> list[int]:
+        """The places of the rules in force on ``on`` (the rule and the pack defining it)."""
+        got = self._live.get(on)
+        if got is None:
+            got = [i for i, (r, p) in enumerate(self) if r.in_force(on) and p.policy.in_force(on)]
+            if len(self._live) > 512:
+                self._live.clear()  # a long run over many dates: keep the memory bounded
+            self._live[on] = got
+        return got
 
 
 _RULESETS: dict[tuple[int, int], tuple[PolicyPack, PolicyPack | None, RuleSet]] = {}
@@ -115,11 +138,20 @@ class Reading:
     def findings(self, keys: set[Key] | None = None) -> list[Finding]:
         """What each rule in force says, one finding per rule and duty (``keys``: only these)."""
         out: list[Finding] = []
-        for order, (rule, owner) in enumerate(self.rules):
+        rules, logic, recorded = self.rules, self.logic, self.view.index.by_kind
+        for order in rules.live(self.view.on):
+            rule, owner = rules[order]
             if keys is not None and not any((a.kind, a.actor) in keys for a in rule.then):
                 continue
-            if rule.in_force(self.view.on) and owner.policy.in_force(self.view.on):
-                out.extend(f for f in self._rule(rule, owner, order) if keys is None or f.key in keys)
+            # Most rules do not apply to a given case: test each for its value alone first, and
+            # explain only those that apply, may apply, or were completed while they applied.
+            if rule.when is not None and logic.value(rule.when) is False:
+                if not any(k in recorded for k in rules.done_by[order]):
+                    continue
+                found = self._done_earlier(rule, owner, order)
+            else:
+                found = self._rule(rule, owner, order)
+            out.extend(f for f in found if keys is None or f.key in keys)
         return out
 
     def grounds_not_applying(self, key: Key) -> list[Finding]:
@@ -127,9 +159,7 @@ class Reading:
         saying why: what an action taken that day lacked."""
         out = []
         for order, (rule, owner) in enumerate(self.rules):
-            actions = [
-                a for a in rule.then if (a.kind, a.actor) == key and a.permission is Permission.GROUND
-            ]
+            actions = [a for a in rule.then if (a.kind, a.actor) == key and a.permission is Permission.GROUND]
             if not actions or not (rule.in_force(self.view.on) and owner.policy.in_force(self.view.on)):
                 continue
             when = self.logic.eval(rule.when) if rule.when is not None else Outcome(True)
