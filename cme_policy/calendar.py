@@ -36,6 +36,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import holidays
 
@@ -284,6 +285,18 @@ class SchoolCalendar:
             for y in range(academic_year_of(first), academic_year_of(last) + 1)
             if y not in self.years
         )
+
+    def memo(self, name: str) -> dict[Any, Any]:
+        """A dict, one per ``name``, in which code counting on this calendar may remember what
+        it computed from it: a calendar's days never change once built, so neither does a
+        date counted on them. Whoever fills one keeps it bounded."""
+        memos: dict[str, dict[Any, Any]] | None = self.__dict__.get("_memos")
+        if memos is None:
+            memos = self._memos = {}
+        got = memos.get(name)
+        if got is None:
+            got = memos[name] = {}
+        return got
 
     def _explain(self, anchor: dt.date, target: dt.date, *, school: bool) -> Span:
         """Runs of weekdays skipped strictly between ``anchor`` and ``target``, with reasons.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from typing import Any
 
 MIN_DATE = dt.date(1990, 1, 1)
@@ -48,3 +49,10 @@ def parse_date(value: Any) -> dt.date:
 
 
 __all__ = ["MAX_DATE", "MIN_DATE", "SUPPORTED_RANGE", "in_range", "parse_date"]
+
+
+@lru_cache(maxsize=8192)
+def long_date(day: dt.date) -> str:
+    """A date as results write it, ``Mon 03 Feb 2025`` (remembered: a caseload names the same
+    few hundred days again and again, and ``strftime`` is slow)."""
+    return f"{day:%a %d %b %Y}"

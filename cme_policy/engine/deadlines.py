@@ -10,6 +10,7 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 
 from ..calendar import SchoolCalendar, Span
+from ..dates import long_date as _fmt
 from ..facts import UNKNOWN, CaseView, Implied, anchor_date
 from ..pack.model import Deadline, Duration
 from ..vocabulary import DeadlineType
@@ -51,10 +52,6 @@ class Dated:
     latest: dt.date | None = None  # anchored on an implied event: due by this date at the latest
     assumed: tuple[str, ...] = ()  # academic years counted without known term dates
     earliest: dt.date | None = None  # when withheld: the date counted on weekdays, a lower bound
-
-
-def _fmt(d: dt.date) -> str:
-    return f"{d:%a %d %b %Y}"
 
 
 def _from_arose(deadline: Deadline, view: CaseView, arose: Arose, missing: str | None) -> Dated:
@@ -167,13 +164,38 @@ def compute(
         return Dated(
             pending=True, explanation=f"counts from {anchor_words(deadline.anchor)}, not yet recorded"
         )
-    date, span = add(view.calendar, anchor, after)
-    what = "previous completion" if start is not None else anchor_words(deadline.anchor)
+    return _counted(deadline, view.calendar, anchor, start is not None)
+
+
+#: Counted dates a calendar remembers per deadline and start (see SchoolCalendar.memo).
+_COUNTED_KEPT = 16384
+
+
+def _counted(deadline: Deadline, calendar: SchoolCalendar, anchor: dt.date, again: bool) -> Dated:
+    """The deadline counted from ``anchor`` (``again``: from the previous completion), with its
+    explanation; remembered per calendar, as a caseload counts from the same days over and over.
+    The :class:`Dated` returned is shared: callers read it and never change it."""
+    memo = calendar.memo("deadlines")
+    key = (id(deadline), anchor, again)
+    hit = memo.get(key)
+    if hit is not None and hit[0] is deadline:
+        return hit[1]
+    out = _count(deadline, calendar, anchor, again)
+    if len(memo) >= _COUNTED_KEPT:
+        memo.clear()
+    memo[key] = (deadline, out)  # keeps the deadline alive, so its id is never reused
+    return out
+
+
+def _count(deadline: Deadline, calendar: SchoolCalendar, anchor: dt.date, again: bool) -> Dated:
+    after = deadline.after
+    date, span = add(calendar, anchor, after)
+    what = "previous completion" if again else anchor_words(deadline.anchor)
     if after.immediately or after.same_day or after.amount == 0:
         text = f"{after.describe()}: {_fmt(date)}, the day of {what}"
     else:
         text = f"{after.describe()} after {what}, {_fmt(anchor)}, is {_fmt(date)}"
-        if after.unit == "school_days" and deadline.anchor == "absence_started" and start is None:
+        if after.unit == "school_days" and deadline.anchor == "absence_started" and not again:
             text += f" (absence day {after.amount + 1})"
     out = Dated(date=date, anchor_on=anchor, explanation=text)
     if span is not None:

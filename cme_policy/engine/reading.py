@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
+from ..dates import long_date
 from ..facts import UNKNOWN, CaseView
 from ..pack.load import PolicyPack
 from ..pack.model import Action, Citation, Rule
@@ -414,7 +415,7 @@ class Reading:
                 blocked = True
                 dates.append(dated.earliest)
                 unmet.append(
-                    f"not before {dated.earliest:%a %d %b %Y} at the earliest (term dates unknown): "
+                    f"not before {long_date(dated.earliest)} at the earliest (term dates unknown): "
                     f"{dated.explanation}"
                 )
             elif dated.needed or dated.date is None:
@@ -423,7 +424,7 @@ class Reading:
                 unmet.append(f"cannot tell when: {dated.explanation}")
             elif dated.date > on:
                 blocked = True
-                unmet.append(f"not before {dated.date:%a %d %b %Y}: {dated.explanation}")
+                unmet.append(f"not before {long_date(dated.date)}: {dated.explanation}")
         if when.value is UNKNOWN:
             if permission is Permission.GROUND or blocked or unsure:  # a met gate needs no answer
                 unmet.append(f"whether it applies: needs {', '.join(sorted(when.needed))}")

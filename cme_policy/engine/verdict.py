@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Protocol
 
+from ..dates import long_date as _fmt
 from ..result import ActionOut, RuleFinding
 from ..vocabulary import STATUTORY_GROUNDS, ActionKind, Actor, DeadlineType, Role, Status
 
@@ -71,10 +72,6 @@ def combine(
             if basis:
                 groups[key] = basis
     return [_Verdict(key, fs, judge, on, floor).entry() for key, fs in groups.items()]
-
-
-def _fmt(d: dt.date) -> str:
-    return f"{d:%a %d %b %Y}"
 
 
 def _name(f: RuleFinding) -> str:
