@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 
 _PRESCRIBED = ((3, 31), (8, 31), (12, 31))
 
@@ -47,6 +48,7 @@ class SchoolAge:
         return f"of compulsory school age ({self.starts_on} to {self.ends_on}, EA 1996 s8)"
 
 
+@lru_cache(maxsize=8192)  # a caseload asks again for each rule and day; a SchoolAge is immutable
 def compulsory_school_age(date_of_birth: dt.date) -> SchoolAge:
     fifth = _birthday(date_of_birth, 5)
     start = next(dt.date(fifth.year, m, d) for m, d in _PRESCRIBED if dt.date(fifth.year, m, d) >= fifth)

@@ -110,6 +110,17 @@ def _school_years(case: Case) -> list[Any]:
     ]
 
 
+#: The events that set a case's state; the latest recorded one decides it.
+_STATE_MARKS = {
+    EventKind.CASE_CLOSED: CaseState.CLOSED,
+    EventKind.CASE_MADE_DORMANT: CaseState.DORMANT,
+    EventKind.CASE_REOPENED: CaseState.OPEN,
+    EventKind.NEW_INFORMATION_RECEIVED: CaseState.OPEN,
+    # A dormant case whose child is then traced is live again until it is closed.
+    **dict.fromkeys(TRACING_EVENTS, CaseState.OPEN),
+}
+
+
 class _Run:
     """One evaluation: the verdicts and the case's state, from a reading of every rule in force
     (the pack's, then the floor's) on one view of the case."""
@@ -181,30 +192,14 @@ class _Run:
 
     def _general_warnings(self) -> None:
         view = self.view
-        packs = [*self.pack.lineage(), *(self.floor.lineage() if self.floor else ())]
-        for pack in packs:
-            pol = pack.policy
-            if not pol.in_force(view.on):
-                self.warnings.append(f"pack {pol.id!r} is not in force on {view.on}")
-            if pol.review_due_on and pol.review_due_on < view.on:
-                self.warnings.append(
-                    f"pack {pol.id!r} was due for review on {pol.review_due_on}: check that "
-                    "its sources are still the authority's current policy"
-                )
+        self.warnings.extend(_pack_warnings(self.pack, self.floor, view.on))
         if view.ignored_future_events:
             self.warnings.append(
                 f"{view.ignored_future_events} history event(s) dated after {view.on} were ignored"
             )
 
     def _state(self) -> tuple[CaseState, str]:
-        marks = {
-            EventKind.CASE_CLOSED: CaseState.CLOSED,
-            EventKind.CASE_MADE_DORMANT: CaseState.DORMANT,
-            EventKind.CASE_REOPENED: CaseState.OPEN,
-            EventKind.NEW_INFORMATION_RECEIVED: CaseState.OPEN,
-            # A dormant case whose child is then traced is live again until it is closed.
-            **dict.fromkeys(TRACING_EVENTS, CaseState.OPEN),
-        }
+        marks = _STATE_MARKS
         last = max(
             ((found[-1][0], found[-1][1]) for kind in marks if (found := self.view.of_kind(kind))),
             key=lambda pe: pe[0],
@@ -214,3 +209,28 @@ class _Run:
             return CaseState.OPEN, "open: no closure or dormancy is recorded"
         event = last[1]
         return marks[event.event], f"{marks[event.event].value}: '{event.event.value}' recorded on {event.on}"
+
+
+#: Warnings about the packs themselves on a date, per (pack, floor, date): the same for every case.
+_PACK_WARNINGS: dict[tuple[int, int, dt.date], tuple[PolicyPack, PolicyPack | None, tuple[str, ...]]] = {}
+
+
+def _pack_warnings(pack: PolicyPack, floor: PolicyPack | None, on: dt.date) -> tuple[str, ...]:
+    key = (id(pack), id(floor), on)
+    hit = _PACK_WARNINGS.get(key)
+    if hit is not None and hit[0] is pack and hit[1] is floor:
+        return hit[2]
+    warnings = []
+    for each in [*pack.lineage(), *(floor.lineage() if floor else ())]:
+        pol = each.policy
+        if not pol.in_force(on):
+            warnings.append(f"pack {pol.id!r} is not in force on {on}")
+        if pol.review_due_on and pol.review_due_on < on:
+            warnings.append(
+                f"pack {pol.id!r} was due for review on {pol.review_due_on}: check that "
+                "its sources are still the authority's current policy"
+            )
+    if len(_PACK_WARNINGS) > 1024:
+        _PACK_WARNINGS.clear()  # many dates over a long-lived process: keep it bounded
+    _PACK_WARNINGS[key] = (pack, floor, tuple(warnings))  # keeps both alive: ids never reused
+    return tuple(warnings)

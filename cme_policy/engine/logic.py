@@ -60,6 +60,9 @@ class Evaluator:
         return compile_value(cond)(self)
 
 
+#: Not yet read from the case (a fact's value may itself be ``None``-like, never this).
+_UNREAD = object()
+
 Compiled = Callable[[Evaluator], Outcome]
 Valued = Callable[[Evaluator], Any]
 _CACHE: dict[int, tuple[Condition, Compiled]] = {}
@@ -137,13 +140,17 @@ def _valued_test(test: FactTest) -> Valued:
     if op == "is" and isinstance(operand, bool):
         # The commonest test, a boolean fact: no enum value to unwrap, no count to bound.
         def is_bool(ev: Evaluator) -> Any:
-            value = ev.fact(name)
+            value = ev._facts.get(name, _UNREAD)
+            if value is _UNREAD:
+                value = ev.fact(name)
             return UNKNOWN if value is UNKNOWN else value == operand
 
         return is_bool
 
     def run(ev: Evaluator) -> Any:
-        value = ev.fact(name)
+        value = ev._facts.get(name, _UNREAD)
+        if value is _UNREAD:
+            value = ev.fact(name)
         return UNKNOWN if value is UNKNOWN else _compare(value, op, operand)
 
     return run

@@ -30,7 +30,7 @@ from ..vocabulary import (
     Status,
 )
 from .deadlines import Arose, Dated, anchor_words, compute
-from .logic import Evaluator, Outcome, facts_in
+from .logic import Evaluator, Outcome, Valued, compile_value, facts_in
 from .verdict import Finding, Key
 
 
@@ -45,12 +45,16 @@ class RuleSet(list[tuple[Rule, PolicyPack]]):
         gated: dict[Key, None] = {}
         completing: dict[Key, set[EventKind]] = {}
         done_by: list[frozenset[EventKind]] = []
+        keys: list[frozenset[Key]] = []
+        tests: list[Valued | None] = []
         for rule, _ in self:
             for a in rule.then:
                 key = (a.kind, a.actor)
                 if a.permission is not None or a.forbidden or a.kind in STATUTORY_GROUNDS:
                     gated[key] = None
                 completing.setdefault(key, set(COMPLETED_BY[a.kind])).update(a.completed_by or ())
+            keys.append(frozenset((a.kind, a.actor) for a in rule.then))
+            tests.append(compile_value(rule.when) if rule.when is not None else None)
             done_by.append(
                 frozenset(
                     k
@@ -66,6 +70,9 @@ class RuleSet(list[tuple[Rule, PolicyPack]]):
         #: Per rule (in order): the events that complete its required or forbidden actions. A
         #: rule that does not apply has nothing to report unless one of them is recorded.
         self.done_by = done_by
+        #: Per rule: the duties it bears on, and its condition compiled for its value alone.
+        self.keys = keys
+        self.tests = tests
         self._live: dict[dt.date, list[int]] = {}
 
     def live(self, on: dt.date) -> list[int]:
@@ -140,14 +147,16 @@ class Reading:
         """What each rule in force says, one finding per rule and duty (``keys``: only these)."""
         out: list[Finding] = []
         rules, logic, recorded = self.rules, self.logic, self.view.index.by_kind
+        tests, done_by = rules.tests, rules.done_by
         for order in rules.live(self.view.on):
             rule, owner = rules[order]
-            if keys is not None and not any((a.kind, a.actor) in keys for a in rule.then):
+            if keys is not None and keys.isdisjoint(rules.keys[order]):
                 continue
             # Most rules do not apply to a given case: test each for its value alone first, and
             # explain only those that apply, may apply, or were completed while they applied.
-            if rule.when is not None and logic.value(rule.when) is False:
-                if not any(k in recorded for k in rules.done_by[order]):
+            test = tests[order]
+            if test is not None and test(logic) is False:
+                if done_by[order].isdisjoint(recorded):
                     continue
                 found = self._done_earlier(rule, owner, order)
             else:
