@@ -28,6 +28,7 @@ from pydantic import (
 
 from .dates import MAX_DATE, MIN_DATE, parse_date
 from .errors import CaseError, Problem
+from .suggest import did_you_mean
 from .vocabulary import EventKind, RiskLevel, SafeguardingConcern, SchoolPhase, SchoolType
 
 # Input limits, checked on the plain data before any model is built (README, "Untrusted input
@@ -293,8 +294,6 @@ class Change(BaseModel):
     def _known_field(cls, name: str) -> str:
         fields = changeable_fields()
         if name not in fields:
-            from .pack.check import did_you_mean
-
             # The name is the case's own text: suggest ours, never repeat it.
             raise ValueError(f"not a fact a dated change may set{did_you_mean(name, fields)}")
         return name

@@ -7,12 +7,12 @@ pack author sees every problem at once with its file:line.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from enum import Enum
 
 from ..facts import ANCHORS, FACTS, TRACING_EVENTS, FactType
+from ..suggest import did_you_mean
 from ..vocabulary import STATUTORY_GROUNDS, DeadlineType, Permission
 from .model import Action, AllOf, AnyOf, Condition, Deadline, FactTest, NotOf, Policy, Rule
 
@@ -26,11 +26,6 @@ OPERATORS: dict[FactType, frozenset[str]] = {
     FactType.ENUM: frozenset({"is", "in", "known"}),
     FactType.ENUM_SET: frozenset({"includes_any", "known"}),
 }
-
-
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def check_policy(policy: Policy) -> Iterator[Finding]:
