@@ -37,15 +37,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from ..errors import Problem
 from ..vocabulary import COMPLETED_BY, DeadlineType
 from ..yaml_io import Document, read_yaml_file
+from .loaded import PolicyPack
 from .model import Action, AllOf, AnyOf, Condition, Duration, FactTest, NotOf, Policy, Rule
-
-if TYPE_CHECKING:
-    from .load import PolicyPack
 
 Loc = tuple[str | int, ...]
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -19,50 +19,11 @@ from ..calendar import SchoolCalendar, Term, TermYear
 from ..errors import PolicyError, Problem, UnknownAuthorityError
 from ..yaml_io import Document, read_yaml_file, shown_key
 from .check import check_policy, check_raw, check_rule_pairs, check_warnings, did_you_mean
+from .layering import check_layer
+from .loaded import PolicyPack
 from .model import CONDITION_TAGS, Policy, Rule
 
 PACKAGE = "cme_policy.policies"
-
-
-@dataclass(frozen=True)
-class PolicyPack:
-    """A loaded, validated pack: its model, its calendar, and its rules after layering."""
-
-    policy: Policy
-    calendar: SchoolCalendar
-    path: str
-    parent: PolicyPack | None = None
-    rules: tuple[Rule, ...] = field(default=())
-    _owners: dict[str, PolicyPack] = field(default_factory=dict, compare=False, repr=False)
-    # This pack with a supplied calendar overlaid, by calendar file (path, stamp) or object.
-    _overlays: dict[Any, tuple[Any, PolicyPack]] = field(default_factory=dict, compare=False, repr=False)
-
-    @property
-    def id(self) -> str:
-        return self.policy.id
-
-    def lineage(self) -> list[PolicyPack]:
-        """This pack and the packs it extends, nearest first."""
-        chain: list[PolicyPack] = []
-        pack: PolicyPack | None = self
-        while pack is not None:
-            chain.append(pack)
-            pack = pack.parent
-        return chain
-
-    def source(self, source_id: str) -> Any:
-        for pack in self.lineage():
-            got = pack.policy.source(source_id)
-            if got is not None:
-                return got
-        return None
-
-    def rule_pack(self, rule_id: str) -> PolicyPack:
-        """The pack (in the lineage) that defines the rule in force under this id."""
-        if not self._owners:
-            for pack in reversed(self.lineage()):  # nearest pack wins
-                self._owners.update((r.id, pack) for r in pack.policy.rules)
-        return self._owners[rule_id]
 
 
 # -- shipped packs ------------------------------------------------------------------------------
@@ -702,8 +663,6 @@ def _layer(parent: PolicyPack | None, policy: Policy, doc: Document | None = Non
     if parent is None:
         return tuple(policy.rules)
     if doc is not None:
-        from .layering import check_layer
-
         problems = check_layer(parent, policy, doc)
         if problems:
             raise PolicyError(problems, f"cannot load policy pack {doc.file}: it loosens the pack it extends")
