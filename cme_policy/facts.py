@@ -166,14 +166,19 @@ class CaseView:
     def implied(self, kind: EventKind) -> Implied | None:
         """When ``kind`` is not recorded but a later record proves it happened (an assigned
         referral was made): the earliest such record, on or before which it happened."""
-        found = [(d, by) for by in IMPLIED_BY.get(kind, ()) if (d := self.first(by)) is not None]
+        proofs = IMPLIED_BY.get(kind)
+        if not proofs:
+            return None
+        found = [(d, by) for by in proofs if (d := self.first(by)) is not None]
         if not found:
             return None
         day, by = min(found)
         return Implied(kind, by, day)
 
     def has(self, kind: EventKind) -> Any:
-        if self.first(kind) is not None or self.implied(kind) is not None:
+        if kind in self.index.by_kind and self.first(kind) is not None:
+            return True
+        if self.implied(kind) is not None:
             return True
         return False if self.history_known else UNKNOWN
 

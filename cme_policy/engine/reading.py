@@ -195,7 +195,7 @@ class Reading:
             return self._done_earlier(rule, owner, order)
         ended = False
         if rule.until is not None and when.value is True:
-            ended = self.logic.eval(rule.until).value is True
+            ended = self.logic.value(rule.until) is True
         out: list[Finding] = []
         gates: dict[tuple[ActionKind, Actor, Permission], list[Action]] = {}
         for action in rule.then:
@@ -215,9 +215,9 @@ class Reading:
         """Did the rule certainly apply on ``day``, judged on the case as it stood then? A
         forbidden action is breached only if it was taken while its rule applied."""
         then = self.as_of(day)
-        if rule.when is not None and then.logic.eval(rule.when).value is not True:
+        if rule.when is not None and then.logic.value(rule.when) is not True:
             return False  # a breach is reported only where the rule certainly applied
-        return rule.until is None or then.logic.eval(rule.until).value is not True
+        return rule.until is None or then.logic.value(rule.until) is not True
 
     def _done_earlier(self, rule: Rule, owner: PolicyPack, order: int) -> list[Finding]:
         """Duties done while the rule applied stay reported as done after it stops applying
@@ -237,9 +237,8 @@ class Reading:
             for when_done in sorted(set(self._completions(action, None))):
                 then = self.as_of(when_done)
                 assert rule.when is not None
-                earlier = then.logic.eval(rule.when)
-                if earlier.value is not False:
-                    item = then._action(rule, owner, order, action, earlier)
+                if then.logic.value(rule.when) is not False:
+                    item = then._action(rule, owner, order, action, then.logic.eval(rule.when))
                     if item is not None and item.out.status is Status.DONE:
                         note = f" The rule no longer applies on {self.view.on}."
                         out.append(item.with_reason(item.out.reason + note))
@@ -351,14 +350,16 @@ class Reading:
         needed: set[str] = set()
         unsure = stopped = False
         for day in self._change_days(rule):
-            got = self.as_of(day).logic.eval(rule.when) if rule.when is not None else Outcome(True)
-            if got.value is False:
+            then = self.as_of(day).logic
+            got = then.value(rule.when) if rule.when is not None else True
+            if got is False:
                 stopped = True
                 break
             earliest = day
-            if got.value is UNKNOWN:
+            if got is UNKNOWN:
                 unsure = True
-                needed |= got.needed
+                assert rule.when is not None
+                needed |= then.eval(rule.when).needed
             elif not unsure:
                 start = day
         out = Arose(start, earliest, frozenset(needed), not stopped, rule.effective_from)
