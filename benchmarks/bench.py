@@ -1,3 +1,5 @@
+# durable-rules builds its conditions from `m.fact == True` (its DSL overloads ==): E712 does not apply.
+# ruff: noqa: E712
 """Speed and memory of cme_policy, every figure beside a baseline measured in the same run.
 
     pip install ".[bench]" && python benchmarks/bench.py [--cases N] [--worklist N]
@@ -65,8 +67,12 @@ CORE_RULES = (
 )
 OUTSTANDING = {"overdue", "due", "upcoming", "forbidden"}
 TRACING = {
-    "whereabouts_confirmed", "found_on_roll_elsewhere", "found_home_educated",
-    "confirmed_in_other_la", "confirmed_abroad", "new_school_admitted",
+    "whereabouts_confirmed",
+    "found_on_roll_elsewhere",
+    "found_home_educated",
+    "confirmed_in_other_la",
+    "confirmed_abroad",
+    "new_school_admitted",
 }
 
 
@@ -149,11 +155,7 @@ def hand_written(case: Any, on: dt.date, cal: Any) -> list[tuple[str, str, dt.da
 
 
 def engine_answers(result: Any) -> set[tuple[str, str, Any]]:
-    return {
-        (a.kind.value, a.status.value, a.due_on)
-        for a in result.actions
-        if a.status.value in OUTSTANDING
-    }
+    return {(a.kind.value, a.status.value, a.due_on) for a in result.actions if a.status.value in OUTSTANDING}
 
 
 def outstanding(rows: list[tuple[str, str, Any]]) -> set[tuple[str, str, Any]]:
@@ -172,24 +174,30 @@ class DurableRules:
         with ruleset("kent_core"):
 
             @when_all(
-                (m.on_roll == True) & (m.explained == False) & (m.known != True)  # noqa: E712
-                & (m.returned == False) & (m.has_day11 == True)  # noqa: E712
+                (m.on_roll == True)
+                & (m.explained == False)
+                & (m.known != True)
+                & (m.returned == False)
+                & (m.has_day11 == True)
             )
             def checks(c: Any) -> None:
                 fired.append("school_checks")
 
             @when_all(
-                (m.on_roll == True) & (m.explained == False) & (m.known == False)  # noqa: E712
-                & (m.returned == False) & (m.has_day11 == True)  # noqa: E712
+                (m.on_roll == True)
+                & (m.explained == False)
+                & (m.known == False)
+                & (m.returned == False)
+                & (m.has_day11 == True)
             )
             def referral(c: Any) -> None:
                 fired.append("refer_to_cme")
 
-            @when_all((m.dormant == True) & (m.known == False))  # noqa: E712
+            @when_all((m.dormant == True) & (m.known == False))
             def review(c: Any) -> None:
                 fired.append("review_dormant_case")
 
-            @when_all((m.known == False) & ((m.referred == True) | (m.on_roll == False)))  # noqa: E712
+            @when_all((m.known == False) & ((m.referred == True) | (m.on_roll == False)))
             def no_close(c: Any) -> None:
                 fired.append("close_case")
 
@@ -240,10 +248,24 @@ class Zen:
             return out
 
         rules = [
-            row(1, "school_checks", on_roll="true", explained="false", known="!= true",
-                returned="false", has_day11="true"),
-            row(2, "refer_to_cme", on_roll="true", explained="false", known="false",
-                returned="false", has_day11="true"),
+            row(
+                1,
+                "school_checks",
+                on_roll="true",
+                explained="false",
+                known="!= true",
+                returned="false",
+                has_day11="true",
+            ),
+            row(
+                2,
+                "refer_to_cme",
+                on_roll="true",
+                explained="false",
+                known="false",
+                returned="false",
+                has_day11="true",
+            ),
             row(3, "review_dormant_case", dormant="true", known="false"),
             row(4, "close_case", known="false", referred="true"),
             row(5, "close_case", known="false", on_roll="false", referred="false"),
@@ -252,7 +274,9 @@ class Zen:
             "nodes": [
                 {"id": "in", "type": "inputNode", "name": "case", "position": {"x": 0, "y": 0}},
                 {
-                    "id": "table", "type": "decisionTableNode", "name": "kent_core",
+                    "id": "table",
+                    "type": "decisionTableNode",
+                    "name": "kent_core",
                     "position": {"x": 200, "y": 0},
                     "content": {
                         "hitPolicy": "collect",
@@ -276,6 +300,43 @@ class Zen:
         facts["has_day11"] = "day11" in f
         got = self.decision.evaluate(facts)["result"]
         return [_dated(r["kind"], f, on) for r in got]
+
+
+# -- where the engine's time goes ----------------------------------------------------------------
+
+#: Profile groups, by the module a function is defined in (its own time, not its callees').
+PHASES = (
+    ("condition tests (engine/logic.py)", ("engine/logic.py",)),
+    ("reading facts off the case (facts.py)", ("cme_policy/facts.py",)),
+    (
+        "rules that apply: dates, completions, reasons (engine/reading.py, deadlines.py)",
+        ("engine/reading.py", "engine/deadlines.py"),
+    ),
+    ("one verdict per duty (engine/verdict.py)", ("engine/verdict.py",)),
+    ("result models (pydantic)", ("pydantic", "copy.py")),
+    ("calendar and school age", ("cme_policy/calendar.py", "cme_policy/school_age.py")),
+)
+
+
+def profile(fn: Callable[[], Any], cases: int) -> tuple[float, list[tuple[str, float]]]:
+    """Python calls per case, and the share of profiled time in each of :data:`PHASES`."""
+    import cProfile
+    import pstats
+
+    prof = cProfile.Profile()
+    prof.enable()
+    fn()
+    prof.disable()
+    stats = pstats.Stats(prof)
+    shares: dict[str, float] = {}
+    total = 0.0
+    for (file, _, function), (_, _, own, _, _) in stats.stats.items():  # type: ignore[attr-defined]
+        total += own
+        where = file if file != "~" else function  # a builtin: "<method 'validate_python' of ...>"
+        name = next((n for n, parts in PHASES if any(p in where for p in parts)), "the rest (builtins, glue)")
+        shares[name] = shares.get(name, 0.0) + own
+    order = [n for n, _ in PHASES] + ["the rest (builtins, glue)"]
+    return stats.total_calls / cases, [(n, shares.get(n, 0.0) / total) for n in order]  # type: ignore[attr-defined]
 
 
 # -- whole-program figures ----------------------------------------------------------------------
@@ -361,6 +422,21 @@ def main() -> None:
         f" p99 {samples[int(len(samples) * 0.99)] * 1e6:.0f} us"
     )
 
+    results = [evaluate_parsed(kent, c, ON, floor=floor) for c in parsed]
+    verdicts = sum(len(r.actions) for r in results) / n
+    beneath = sum(len(a.rules) for r in results for a in r.actions) / n
+    words = sum(len(a.reason) + sum(len(b.reason) for b in a.rules) for r in results for a in r.actions) / n
+    del results
+    calls, shares = profile(lambda: [evaluate_parsed(kent, c, ON, floor=floor) for c in parsed], n)
+    hand_calls, _ = profile(lambda: [hand_written(c, ON, kent.calendar) for c in parsed], n)
+    print(
+        f"   where the engine's time goes: {calls:,.0f} Python calls a case (the hand-written four"
+        f" rules: {hand_calls:,.0f});\n   each case gets {verdicts:.1f} verdicts with {beneath:.1f} rules"
+        f" beneath them and {words:,.0f} characters of reasons. Share of profiled time:"
+    )
+    for name, share in shares:
+        print(f"     {share * 100:5.1f}%  {name}")
+
     print("\n2-3. Four Kent rules (§5.1, §6.1, §7 x2): the engine against the hand-written floor and peers")
     with tempfile.TemporaryDirectory() as tmp:
         core = core_pack(Path(tmp))
@@ -412,7 +488,8 @@ def main() -> None:
     print(
         f"   load kent pack (uncached)           {strict * 1e3:9.1f} ms"
         f"   yaml.safe_load {plain * 1e3:.1f} ms"
-          f"   ({strict / plain:.1f}x)")
+        f"   ({strict / plain:.1f}x)"
+    )
     ours = import_time("import cme_policy")
     base = import_time("import pydantic, yaml")
     first = import_time("from cme_policy import evaluate")
@@ -423,7 +500,8 @@ def main() -> None:
     )
     print(
         f"   from cme_policy import evaluate     {first * 1e3:9.1f} ms"
-        f"   (the engine and models, on first use)")
+        f"   (the engine and models, on first use)"
+    )
     small, large = stream_peak(500), stream_peak(2000)
     print(
         f"   evaluate_many peak traced memory    {small / 2**20:6.2f} MiB at 500 cases,"
