@@ -35,9 +35,9 @@ _WHERE = {
     "UnknownAuthorityError": "errors",
     "ANCHORS": "facts",
     "FACTS": "facts",
-    "PolicyPack": "pack.load",
+    "PolicyPack": "pack.loaded",
     "load_policy": "pack.load",
-    "shipped_policies": "pack.load",
+    "shipped_policies": "pack.locate",
     "Policy": "pack.model",
     "Rule": "pack.model",
     "ActionOut": "result",
@@ -126,7 +126,9 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
         UnknownAuthorityError,
     )
     from .facts import ANCHORS, FACTS
-    from .pack.load import PolicyPack, load_policy, shipped_policies
+    from .pack.load import load_policy
+    from .pack.loaded import PolicyPack
+    from .pack.locate import shipped_policies
     from .pack.model import Policy, Rule
     from .result import ActionOut, CitationOut, EvaluationResult
     from .school_age import SchoolAge, compulsory_school_age

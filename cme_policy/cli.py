@@ -161,7 +161,7 @@ def _pack_folder(folder: str | None) -> Iterator[None]:
     """``--packs DIR`` for one run: searched first, before CME_POLICY_PACKS and the shipped packs."""
     import os
 
-    from .pack.load import PACKS_ENV
+    from .pack.locate import PACKS_ENV
 
     if folder is None:
         yield

@@ -14,7 +14,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .facts import ANCHORS, FACTS
-from .pack.load import PolicyPack, load_policy, shipped_policies
+from .pack.load import load_policy
+from .pack.loaded import PolicyPack
+from .pack.locate import shipped_policies
 from .pack.model import Deadline
 from .vocabulary import (
     ACTION_DESCRIPTIONS,

@@ -20,7 +20,8 @@ from .case import parse_case
 from .engine.evaluate import evaluate
 from .errors import InputError, PolicyError, Problem
 from .pack.check import did_you_mean
-from .pack.load import PolicyPack, load_policy
+from .pack.load import load_policy
+from .pack.loaded import PolicyPack
 from .result import ActionOut, EvaluationResult
 from .vocabulary import ActionKind, Actor, CaseState, Status
 from .yaml_io import read_yaml_file
@@ -162,7 +163,7 @@ def read_scenarios(path: str | Path) -> tuple[PolicyPack, list[Entry]]:
     (did-you-mean from the scenario vocabulary), a missing date or a rule the pack does not
     have is an :class:`Entry` with its problems; the others are unaffected.
     """
-    from .pack.load import model_problems
+    from .pack.schema_errors import model_problems
 
     doc, problems = read_yaml_file(path, show_lines=True)
     if problems or doc.data is None:

@@ -174,7 +174,7 @@ def test_one_warning_names_every_missing_year_and_how_to_supply_them():
 
 def test_an_academic_year_given_twice_is_refused(tmp_path):
     from cme_policy import CaseError, PolicyError, parse_case
-    from cme_policy.pack.load import load_calendar_file
+    from cme_policy.pack.calendars import load_calendar_file
 
     path = tmp_path / "twice.yaml"
     path.write_text(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 
-from ..pack.load import PolicyPack
+from ..pack.loaded import PolicyPack
 from ..pack.model import Citation, Rule
 from .words import actor_label, condition_lines, deadline_words, kind_label
 

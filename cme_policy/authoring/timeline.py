@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape
 from ..calendar import SchoolCalendar, Term, TermYear, academic_year_of, bank_holidays
 from ..case import Case
 from ..engine.evaluate import evaluate
-from ..pack.load import PolicyPack
+from ..pack.loaded import PolicyPack
 from ..result import EvaluationResult
 from ..vocabulary import Status
 from .words import actor_label, identifier_words, kind_label, status_words

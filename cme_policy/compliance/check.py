@@ -40,7 +40,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..engine.evaluate import parse_on
-from ..pack.load import PolicyPack, load_policy
+from ..pack.load import load_policy
+from ..pack.loaded import PolicyPack
 from ..pack.model import Action, Citation, Rule
 from ..vocabulary import DeadlineType
 from .instruments import INSTRUMENTS, current_successor, mentioned

@@ -11,7 +11,9 @@ import datetime as dt
 from pathlib import Path
 
 from ..engine.evaluate import parse_on
-from ..pack.load import PolicyPack, load_policy, shipped_policies
+from ..pack.load import load_policy
+from ..pack.loaded import PolicyPack
+from ..pack.locate import shipped_policies
 from ..pack.model import Action, Rule
 from ..vocabulary import ActionKind, DeadlineType
 from .matching import Timing, is_permission, timings

@@ -45,7 +45,7 @@ from ..case import Case, check_case
 from ..engine.evaluate import evaluate_parsed, parse_on
 from ..errors import InputError, Problem
 from ..json_io import STRICT
-from ..pack.load import PolicyPack
+from ..pack.loaded import PolicyPack
 from ..result import EvaluationResult
 from ..yaml_io import format_loc, parse_yaml, shown_key
 from . import models

@@ -15,7 +15,9 @@ from typing import Any
 
 from ..batch import Batch
 from ..engine.evaluate import national_floor
-from ..pack.load import PolicyPack, load_policy, shipped_policies
+from ..pack.load import load_policy
+from ..pack.loaded import PolicyPack
+from ..pack.locate import shipped_policies
 
 #: Compliance reports kept per snapshot, by (pack, date).
 REPORTS_KEPT = 64
