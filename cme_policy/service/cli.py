@@ -49,7 +49,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     try:
         import uvicorn
 
-        from .app import create_app, openapi_document
+        from .app import create_app
+        from .openapi import openapi_document
     except ModuleNotFoundError as exc:
         print(f"error: the service needs {exc.name}: pip install 'cme_policy[service]'", file=sys.stderr)
         return EXIT_INPUT
