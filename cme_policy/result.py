@@ -4,6 +4,10 @@
 caseworker acts on. Beneath each, :attr:`ActionOut.rules` lists every rule that bears on it (a
 rule requiring it, a ground for it, a restriction on it, a prohibition), each with its own date,
 status, citation and reason. JSON-ready.
+
+Results are immutable all the way down (frozen models, tuples rather than lists): the engine
+shares one verdict object between every case in the same situation (see
+:mod:`cme_policy.engine.memo`), so a result must never be changed in place.
 """
 
 from __future__ import annotations
@@ -45,18 +49,18 @@ class RuleFinding(BaseModel):
     status: Status = Field(description="This rule's own answer; the verdict above combines them.")
     binding: bool = Field(False, description="This rule sets the verdict's status and date.")
     citation: CitationOut
-    also_cites: list[CitationOut] = Field(default_factory=list)
+    also_cites: tuple[CitationOut, ...] = Field(default_factory=tuple)
     route: str | None = None
     reason: str = Field(description="Why the rule applies and how its date was counted.")
     interpretation: str | None = None
-    unmet: list[str] = Field(
-        default_factory=list, description="For a ground or restriction: what is not yet met, in words."
+    unmet: tuple[str, ...] = Field(
+        default_factory=tuple, description="For a ground or restriction: what is not yet met, in words."
     )
     completed_on: dt.date | None = None
     late: bool | None = None
     recurring: bool = False
-    facts_needed: list[str] = Field(default_factory=list)
-    caveats: list[str] = Field(default_factory=list)
+    facts_needed: tuple[str, ...] = Field(default_factory=tuple)
+    caveats: tuple[str, ...] = Field(default_factory=tuple)
 
 
 class ActionOut(BaseModel):
@@ -81,16 +85,16 @@ class ActionOut(BaseModel):
     rule_id: str = Field(description="The rule that binds.")
     pack: str = Field(description="The pack that defines the binding rule.")
     citation: CitationOut
-    also_cites: list[CitationOut] = Field(default_factory=list)
+    also_cites: tuple[CitationOut, ...] = Field(default_factory=tuple)
     reason: str = Field(description="Why it applies, how its date was counted, what it waits for.")
     interpretation: str | None = None
     completed_on: dt.date | None = None
     late: bool | None = Field(None, description="Done after its due date.")
     recurring: bool = False
-    facts_needed: list[str] = Field(default_factory=list)
-    caveats: list[str] = Field(default_factory=list)
-    rules: list[RuleFinding] = Field(
-        default_factory=list, description="Every rule behind this verdict, the binding one first."
+    facts_needed: tuple[str, ...] = Field(default_factory=tuple)
+    caveats: tuple[str, ...] = Field(default_factory=tuple)
+    rules: tuple[RuleFinding, ...] = Field(
+        default_factory=tuple, description="Every rule behind this verdict, the binding one first."
     )
 
     def rule_ids(self) -> list[str]:
@@ -126,9 +130,7 @@ class EvaluationResult(BaseModel):
 
     def action(self, kind: ActionKind | str, actor: Actor | str | None = None) -> ActionOut | None:
         """The verdict on one duty, or ``None`` when no rule bears on it."""
-        return next(
-            (a for a in self.actions if a.kind == kind and (actor is None or a.actor == actor)), None
-        )
+        return next((a for a in self.actions if a.kind == kind and (actor is None or a.actor == actor)), None)
 
     def outstanding(self) -> list[ActionOut]:
         """Actions still to do or to decide (not done, not merely permitted or forbidden)."""

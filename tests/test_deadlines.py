@@ -153,4 +153,4 @@ def test_a_permission_anchored_on_an_unknown_event_asks_for_the_history(tmp_path
     )
     got, result = _action(pack, {**CASE, "history": None}, "2025-03-03")
     assert got.status == Status.NEEDS_INFORMATION and got.not_before is None
-    assert got.facts_needed == ["history"] and "history" in result.facts_needed
+    assert got.facts_needed == ("history",) and "history" in result.facts_needed

@@ -108,7 +108,7 @@ def test_an_unknown_fact_asks_for_information_instead_of_not_firing(kent_case):
     # Not permitted either way (no statutory ground is met yet), but the rule beneath it asks.
     assert removal.status == Status.NOT_YET_PERMITTED
     cic = next(r for r in removal.rules if r.rule_id == "child_in_care_kept_on_roll_until_admitted")
-    assert cic.status == Status.NEEDS_INFORMATION and cic.facts_needed == ["child.looked_after"]
+    assert cic.status == Status.NEEDS_INFORMATION and cic.facts_needed == ("child.looked_after",)
     assert "child.looked_after" in removal.facts_needed and "child.looked_after" in result.facts_needed
 
 

@@ -54,10 +54,14 @@ class Dated:
     earliest: dt.date | None = None  # when withheld: the date counted on weekdays, a lower bound
 
 
-def _from_arose(deadline: Deadline, view: CaseView, arose: Arose, missing: str | None) -> Dated:
+#: The date of a duty with no time limit in its source (shared: never changed).
+UNDATED = Dated()
+
+
+def _from_arose(deadline: Deadline, calendar: SchoolCalendar, arose: Arose, missing: str | None) -> Dated:
     """Counted from the earliest day the duty can have arisen (its conditions all held)."""
     start = max(arose.earliest, arose.in_force_from or arose.earliest)
-    date, _ = add(view.calendar, start, deadline.after)
+    date, _ = add(calendar, start, deadline.after)
     since = "as far back as the case records" if arose.open_ended else "from then on"
     text = (
         f"{deadline.after.describe()}, counted from the day this duty arose, {_fmt(start)} "
@@ -78,7 +82,7 @@ def _from_arose(deadline: Deadline, view: CaseView, arose: Arose, missing: str |
     return out
 
 
-def _implied(deadline: Deadline, view: CaseView, anchor: Implied) -> Dated:
+def _implied(deadline: Deadline, calendar: SchoolCalendar, anchor: Implied) -> Dated:
     """Anchored on an event the history implies but does not date: due by a date at the latest."""
     words = anchor_words(deadline.anchor)
     needed = f"the date of {anchor.kind.value} (implied by {anchor.by.value})"
@@ -88,7 +92,7 @@ def _implied(deadline: Deadline, view: CaseView, anchor: Implied) -> Dated:
             explanation=f"counts from {words}, which is not recorded (a {anchor.by.value} record "
             "shows it happened, but an implied date never opens a gate)",
         )
-    latest, _ = add(view.calendar, anchor.latest, deadline.after)
+    latest, _ = add(calendar, anchor.latest, deadline.after)
     return Dated(
         needed=[needed],
         latest=latest,
@@ -140,16 +144,51 @@ def compute(
 
     ``arose`` gives the day the rule's duty arose, for the ``conditions_met`` anchor and for an
     immediate or same-day duty whose own anchor date is not recorded.
+
+    The :class:`Dated` returned is shared by every case whose deadline counts from the same
+    day on the same calendar (see :func:`_remembered`): callers read it and never change it.
     """
     after = deadline.after
     if start is None and deadline.anchor == "conditions_met" and arose is not None:
-        return _from_arose(deadline, view, arose(), None)
+        return _remembered(deadline, view.calendar, ("arose", arose(), None))
     anchor: Any = start if start is not None else anchor_date(view, deadline.anchor)
     urgent = (after.immediately or after.same_day) and deadline.type is DeadlineType.BY
     if anchor is UNKNOWN and urgent and arose is not None:
-        return _from_arose(deadline, view, arose(), ANCHOR_FACTS.get(deadline.anchor, "history"))
+        missing = ANCHOR_FACTS.get(deadline.anchor, "history")
+        return _remembered(deadline, view.calendar, ("arose", arose(), missing))
+    return _remembered(deadline, view.calendar, (anchor, start is not None))
+
+
+#: Dates a calendar remembers per deadline and starting point (see SchoolCalendar.memo).
+_DATED_KEPT = 16384
+
+
+def _remembered(deadline: Deadline, calendar: SchoolCalendar, start: tuple[Any, ...]) -> Dated:
+    """:func:`_dated`, remembered per calendar: a caseload counts the same deadlines from the
+    same few days over and over, and a date counted on a calendar never changes."""
+    memo = calendar.memo("deadlines")
+    key = (id(deadline), start)
+    hit = memo.get(key)
+    if hit is not None and hit[0] is deadline:
+        return hit[1]
+    out = _dated(deadline, calendar, start)
+    if len(memo) >= _DATED_KEPT:
+        memo.clear()
+    memo[key] = (deadline, out)  # keeps the deadline alive, so its id is never reused
+    return out
+
+
+def _dated(deadline: Deadline, calendar: SchoolCalendar, start: tuple[Any, ...]) -> Dated:
+    """The deadline's date from where it starts: ``("arose", Arose, missing fact)`` for a duty
+    dated from the day it arose, else ``(anchor, again)`` with the anchor's date (``UNKNOWN``
+    when the case does not say, ``None`` when the anchor event has not happened, an
+    :class:`Implied` date) and ``again`` when it counts from the previous completion."""
+    after = deadline.after
+    if start[0] == "arose":
+        return _from_arose(deadline, calendar, start[1], start[2])
+    anchor, again = start
     if isinstance(anchor, Implied):
-        return _implied(deadline, view, anchor)
+        return _implied(deadline, calendar, anchor)
     if anchor is UNKNOWN:
         # "Immediately" with no recorded date is due now; a permission is never guessed.
         if (after.immediately or after.same_day) and deadline.type is DeadlineType.BY:
@@ -164,27 +203,7 @@ def compute(
         return Dated(
             pending=True, explanation=f"counts from {anchor_words(deadline.anchor)}, not yet recorded"
         )
-    return _counted(deadline, view.calendar, anchor, start is not None)
-
-
-#: Counted dates a calendar remembers per deadline and start (see SchoolCalendar.memo).
-_COUNTED_KEPT = 16384
-
-
-def _counted(deadline: Deadline, calendar: SchoolCalendar, anchor: dt.date, again: bool) -> Dated:
-    """The deadline counted from ``anchor`` (``again``: from the previous completion), with its
-    explanation; remembered per calendar, as a caseload counts from the same days over and over.
-    The :class:`Dated` returned is shared: callers read it and never change it."""
-    memo = calendar.memo("deadlines")
-    key = (id(deadline), anchor, again)
-    hit = memo.get(key)
-    if hit is not None and hit[0] is deadline:
-        return hit[1]
-    out = _count(deadline, calendar, anchor, again)
-    if len(memo) >= _COUNTED_KEPT:
-        memo.clear()
-    memo[key] = (deadline, out)  # keeps the deadline alive, so its id is never reused
-    return out
+    return _count(deadline, calendar, anchor, again)
 
 
 def _count(deadline: Deadline, calendar: SchoolCalendar, anchor: dt.date, again: bool) -> Dated:

@@ -13,11 +13,10 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from ..dates import long_date
 from ..facts import UNKNOWN, CaseView
 from ..pack.load import PolicyPack
 from ..pack.model import Action, Citation, Rule
-from ..result import CitationOut, RuleFinding
+from ..result import CitationOut
 from ..vocabulary import (
     COMPLETED_BY,
     STATUTORY_GROUNDS,
@@ -29,7 +28,8 @@ from ..vocabulary import (
     Role,
     Status,
 )
-from .deadlines import Arose, Dated, anchor_words, compute
+from .deadlines import UNDATED, Arose, add, compute
+from .findings import gate, required, said
 from .logic import Evaluator, Outcome, Valued, compile_value, facts_in
 from .verdict import Finding, Key
 
@@ -120,27 +120,6 @@ class Reading:
             reading.logic.pin(assume)
         return reading
 
-    # -- citations ---------------------------------------------------------------------------
-
-    def cite(self, c: Citation, owner: PolicyPack) -> CitationOut:
-        key = (id(owner), id(c))
-        hit = _CITED.get(key)
-        if hit is not None and hit[0] is owner and hit[1] is c:
-            return hit[2]
-        out = self._cite(c, owner)
-        _CITED[key] = (owner, c, out)  # keeps both alive, so their ids are never reused
-        return out
-
-    def _cite(self, c: Citation, owner: PolicyPack) -> CitationOut:
-        src = owner.source(c.source)
-        bits = [src.title]
-        if src.version:
-            bits.append(src.version)
-        when = f", {src.issued_on.year}" if src.issued_on else ", undated"
-        return CitationOut(
-            source=c.source, section=c.section, document=f"{src.publisher}, {' '.join(bits)}{when}"
-        )
-
     # -- findings ----------------------------------------------------------------------------
 
     def findings(self, keys: set[Key] | None = None) -> list[Finding]:
@@ -181,7 +160,7 @@ class Reading:
                 replace(
                     found,
                     out=found.out.model_copy(
-                        update={"status": Status.NOT_YET_PERMITTED, "unmet": [f"it did not apply: {why}"]}
+                        update={"status": Status.NOT_YET_PERMITTED, "unmet": (f"it did not apply: {why}",)}
                     ),
                 )
             )
@@ -249,20 +228,15 @@ class Reading:
         kinds = rule_action.completed_by or COMPLETED_BY[rule_action.kind]
         return self.view.dates_of(kinds, since)
 
-    def _interpretation(self, rule: Rule) -> str | None:
-        i = rule.interpretation
-        return f"{i.question} Reading taken: {i.reading} Why: {i.why}" if i else None
-
     def _action(
         self, rule: Rule, owner: PolicyPack, order: int, action: Action, when: Outcome
     ) -> Finding | None:
         """A rule's requirement ("by" a date, or undated) or prohibition, as one finding."""
         # The day a duty arose is only asked of a rule that certainly applies now.
         arose = (lambda: self.arose(rule)) if when.value is True else None
-        dated = compute(action.deadline, self.view, arose=arose) if action.deadline else Dated()
+        dated = compute(action.deadline, self.view, arose=arose) if action.deadline else UNDATED
         if dated.pending and action.deadline and action.deadline.type is DeadlineType.BY:
             return None  # a "by" duty anchored on an event starts when the event is recorded
-        kind = action.deadline.type if action.deadline else None
         since = dated.anchor_on
         early: list[dt.date] = []
         if not action.forbidden and since is None and when.value is True and not action.earlier_record_counts:
@@ -274,54 +248,23 @@ class Reading:
         done = self._completions(action, since)
         if action.forbidden:
             done = [d for d in sorted(set(done)) if self._applied_on(rule, d)]
-        status, completed, late = self._status(action, dated, done)
         implied = None if done or action.forbidden else self._implied_completion(action)
-        if implied is not None:
-            status, completed, late = Status.DONE, None, None
-        unknown = when.value is UNKNOWN
-        needed = sorted({*(when.needed if unknown else ()), *dated.needed})
-        if unknown and status is not Status.DONE:
-            status = Status.NEEDS_INFORMATION
-        if dated.needed and status not in (Status.DONE, Status.NEEDS_INFORMATION, Status.FORBIDDEN):
-            status = Status.NEEDS_INFORMATION
-        caveats = list(dated.caveats)
-        if dated.latest is not None and status is Status.NEEDS_INFORMATION and self.view.on > dated.latest:
-            caveats.append(
-                f"past {dated.latest}, the latest date it could have been due: it is overdue "
-                "whatever the missing record's date turns out to be"
-            )
-        reason = self._reason(rule, action, when, dated, status, done)
-        if early:
-            reason += (
-                f" A record on {', '.join(str(d) for d in early[:3])}, before this duty arose on "
-                f"{since}, does not complete it."
-            )
-        if implied is not None:
-            reason += (
-                f" Done: the {implied[1].value} recorded on {implied[0]} shows it was done on or "
-                "before that day (its own date is not recorded)."
-            )
-        due = self._due(action, dated, done) if kind is DeadlineType.BY else None
-        out = RuleFinding(
-            rule_id=rule.id,
-            pack=owner.id,
-            role=Role.PROHIBITION if action.forbidden else Role.REQUIRES,
-            deadline_type=kind,
-            due_on=due if due is not None else dated.latest,
-            status=status,
-            citation=self.cite(rule.citation, owner),
-            also_cites=[self.cite(c, owner) for c in rule.also_cites],
-            route=action.route,
-            reason=reason,
-            interpretation=self._interpretation(rule),
-            completed_on=completed,
-            late=late,
-            recurring=action.repeat is not None,
-            facts_needed=needed,
-            caveats=caveats,
-        )
-        return Finding(
-            (action.kind, action.actor), order, out, dated.urgent_undated, frozenset(dated.assumed)
+        again = None
+        if action.repeat is not None and done:
+            again = add(self.view.calendar, done[-1], action.repeat)[0]
+        return required(
+            rule,
+            owner,
+            order,
+            action,
+            said(when),
+            dated,
+            tuple(done),
+            tuple(early),
+            since,
+            implied,
+            again,
+            self.view.on,
         )
 
     def _implied_completion(self, action: Action) -> tuple[dt.date, EventKind] | None:
@@ -399,129 +342,9 @@ class Reading:
         permission: Permission,
         when: Outcome,
     ) -> Finding:
-        """A ground for an action, or a restriction on it: the rule's condition and every one of
-        its "not before" gates for that action, all of which must be met."""
-        on = self.view.on
-        unmet: list[str] = []
-        needed: set[str] = set(when.needed) if when.value is UNKNOWN else set()
-        caveats: list[str] = []
-        texts: list[str] = []
-        dates: list[dt.date] = []
-        assumed: set[str] = set()
-        blocked = unsure = False
-        for action in actions:
-            assert action.deadline is not None
-            dated = compute(action.deadline, self.view)
-            texts.append(dated.explanation)
-            assumed.update(dated.assumed)
-            caveats.extend(dated.caveats)
-            if dated.date is not None:
-                dates.append(dated.date)
-            if dated.pending:
-                blocked = True
-                unmet.append(f"{anchor_words(action.deadline.anchor)} is not yet recorded")
-            elif dated.withheld and dated.earliest is not None and dated.earliest > on:
-                # Counted on every weekday, the date can only be early: before it, certainly not.
-                blocked = True
-                dates.append(dated.earliest)
-                unmet.append(
-                    f"not before {long_date(dated.earliest)} at the earliest (term dates unknown): "
-                    f"{dated.explanation}"
-                )
-            elif dated.needed or dated.date is None:
-                unsure = True
-                needed.update(dated.needed)
-                unmet.append(f"cannot tell when: {dated.explanation}")
-            elif dated.date > on:
-                blocked = True
-                unmet.append(f"not before {long_date(dated.date)}: {dated.explanation}")
-        if when.value is UNKNOWN:
-            if permission is Permission.GROUND or blocked or unsure:  # a met gate needs no answer
-                unmet.append(f"whether it applies: needs {', '.join(sorted(when.needed))}")
-            if permission is Permission.RESTRICTION and (blocked or unsure):
-                # Unmet if it applies; whether it applies is the open question.
-                blocked, unsure = False, True
-            elif permission is Permission.GROUND:
-                unsure = True
-        if blocked:
-            status = Status.NOT_YET_PERMITTED
-        elif unsure:
-            status = Status.NEEDS_INFORMATION
-        else:
-            status = Status.PERMITTED
-        role = Role.GROUND if permission is Permission.GROUND else Role.RESTRICTION
-        parts = [rule.title.rstrip(".") + "."]
-        if when.value is True:
-            parts.append(f"Applies because {'; '.join(when.explain()) or 'it always applies'}.")
-        word = "A ground for it" if role is Role.GROUND else "A condition on it"
-        parts.append(f"{word}, not before: {'; and '.join(texts)}.")
-        parts += [a.note.strip() for a in actions if a.note]
-        first = actions[0]
-        out = RuleFinding(
-            rule_id=rule.id,
-            pack=owner.id,
-            role=role,
-            deadline_type=DeadlineType.NOT_BEFORE,
-            not_before=max(dates) if dates else None,
-            status=status,
-            citation=self.cite(rule.citation, owner),
-            also_cites=[self.cite(c, owner) for c in rule.also_cites],
-            route=next((a.route for a in actions if a.route), None),
-            reason=" ".join(parts),
-            interpretation=self._interpretation(rule),
-            unmet=unmet,
-            facts_needed=sorted(needed),
-            caveats=sorted(set(caveats)),
-        )
-        return Finding((first.kind, first.actor), order, out, assumed=frozenset(assumed))
-
-    def _due(self, action: Action, dated: Dated, done: list[dt.date]) -> dt.date | None:
-        if action.repeat is not None and done:
-            return _next_after(self.view, action, done[-1])
-        return dated.date
-
-    def _status(
-        self, action: Action, dated: Dated, done: list[dt.date]
-    ) -> tuple[Status, dt.date | None, bool | None]:
-        on = self.view.on
-        if action.forbidden:
-            return (Status.BREACHED, done[0], None) if done else (Status.FORBIDDEN, None, None)
-        if action.repeat is not None:
-            due = _next_after(self.view, action, done[-1]) if done else dated.date
-            return _by_status(on, due, dated), (done[-1] if done else None), None
-        if done:
-            first = done[0]
-            late = first > dated.date if action.deadline is not None and dated.date else None
-            return Status.DONE, first, late
-        if action.deadline is None:
-            return Status.DUE, None, None
-        return _by_status(on, dated.date, dated), None, None
-
-    def _reason(
-        self, rule: Rule, action: Action, when: Outcome, dated: Dated, status: Status, done: list[dt.date]
-    ) -> str:
-        parts = [rule.title.rstrip(".") + "."]
-        if when.value is True:
-            parts.append(f"Applies because {'; '.join(when.explain()) or 'it always applies'}.")
-        elif when.value is UNKNOWN:
-            parts.append(f"May apply: needs {', '.join(sorted(when.needed))}.")
-        if action.forbidden:
-            parts.append("Forbidden while this holds.")
-        elif action.deadline is not None:
-            parts.append(f"Due: {dated.explanation}.")
-            if action.repeat is not None:
-                parts.append(f"Repeats every {action.repeat.describe()} after each completion.")
-        else:
-            parts.append("No time limit is set in the source.")
-        if done:
-            day = done[-1] if action.repeat else done[0]
-            if status is Status.BREACHED:
-                parts.append(f"Recorded as taken on {day}, while it was forbidden.")
-            else:
-                parts.append(f"Recorded as done on {day}.")
-        if action.note:
-            parts.append(action.note.strip())
-        return " ".join(parts)
+        """A ground for an action, or a restriction on it (:func:`.findings.gate`)."""
+        dated = [compute(a.deadline, self.view) for a in actions if a.deadline is not None]
+        return gate(rule, owner, order, actions, permission, said(when), dated, self.view.on)
 
 
 class Judge:
@@ -544,21 +367,6 @@ class Judge:
         if key[0] in STATUTORY_GROUNDS and not any(f.out.role is Role.GROUND for f in got):
             got += then.grounds_not_applying(key)
         return got
-
-
-def _next_after(view: CaseView, action: Action, last: dt.date) -> dt.date:
-    from .deadlines import add
-
-    assert action.repeat is not None
-    return add(view.calendar, last, action.repeat)[0]
-
-
-def _by_status(on: dt.date, due: dt.date | None, dated: Dated) -> Status:
-    if due is None:
-        return Status.DUE if dated.urgent_undated else Status.NEEDS_INFORMATION
-    if on < due:
-        return Status.UPCOMING
-    return Status.DUE if on == due else Status.OVERDUE
 
 
 def _counts_school_days(cond: Any) -> bool:

@@ -28,6 +28,7 @@ from typing import Protocol
 from ..dates import long_date as _fmt
 from ..result import ActionOut, RuleFinding
 from ..vocabulary import STATUTORY_GROUNDS, ActionKind, Actor, DeadlineType, Role, Status
+from .memo import Remembered
 
 Key = tuple[ActionKind, Actor]
 
@@ -71,7 +72,31 @@ def combine(
             basis = judge.findings_on(key, taken[0]) if taken else []
             if basis:
                 groups[key] = basis
-    return [_Verdict(key, fs, judge, on, floor).entry() for key, fs in groups.items()]
+    return [_entry(_Verdict(key, fs, judge, on, floor)) for key, fs in groups.items()]
+
+
+#: Verdicts remembered by what they are combined from (see :func:`_entry`).
+_VERDICTS = Remembered(32768)
+
+
+def _entry(verdict: _Verdict) -> ActionOut:
+    """The verdict's entry, remembered: the same findings on the same date always combine into
+    the same entry, unless the action was recorded as taken (then it is judged on the case as
+    it stood that day, which the findings do not say)."""
+    if verdict.taken():
+        return verdict.entry()
+    fs = verdict.findings
+    key = (
+        verdict.key,
+        verdict.on,
+        verdict.floor,
+        tuple((f.order, id(f.out), f.urgent_undated, f.assumed) for f in fs),
+    )
+    outs = tuple(f.out for f in fs)
+    hit = _VERDICTS.get(key, outs)
+    if hit is not None:
+        return hit
+    return _VERDICTS.put(key, outs, verdict.entry())
 
 
 def _name(f: RuleFinding) -> str:
@@ -89,6 +114,7 @@ class _Verdict:
         self.floor = floor
         self.statutory = key[0] in STATUTORY_GROUNDS
         self.caveats: list[str] = []
+        self._taken_on: list[dt.date] | None = None
 
     def _role(self, findings: list[Finding], role: Role) -> list[RuleFinding]:
         return [f.out for f in findings if f.out.role is role]
@@ -101,20 +127,24 @@ class _Verdict:
 
     # -- the entry ---------------------------------------------------------------------------
 
+    def taken(self) -> list[dt.date]:
+        """The days the action was recorded as taken, where that needs judging: for an action
+        that needs a permission or may be forbidden."""
+        if self._taken_on is None:
+            gated_or_forbidden = self.gated or any(f.out.role is Role.PROHIBITION for f in self.findings)
+            self._taken_on = self.judge.completions(self.key, self.findings) if gated_or_forbidden else []
+        return self._taken_on
+
     def entry(self) -> ActionOut:
         requires = self._role(self.findings, Role.REQUIRES)
-        gated_or_forbidden = self.gated or any(f.out.role is Role.PROHIBITION for f in self.findings)
-        if gated_or_forbidden:
-            taken = self.judge.completions(self.key, self.findings)
-            if taken:
-                judged = self._taken(taken, requires)
-                again = [r for r in requires if r.status in (*_OUTSTANDING, Status.NEEDS_INFORMATION)]
-                if judged.status is not Status.DONE or not again:
-                    return judged
-                # Taken lawfully before, and required again now (a case reopened, say).
-                self.caveats.append(
-                    f"taken before, on {_fmt(judged.completed_on or taken[0])}: required again"
-                )
+        taken = self.taken()
+        if taken:
+            judged = self._taken(taken, requires)
+            again = [r for r in requires if r.status in (*_OUTSTANDING, Status.NEEDS_INFORMATION)]
+            if judged.status is not Status.DONE or not again:
+                return judged
+            # Taken lawfully before, and required again now (a case reopened, say).
+            self.caveats.append(f"taken before, on {_fmt(judged.completed_on or taken[0])}: required again")
         forbidding = [
             f.out
             for f in self.findings
