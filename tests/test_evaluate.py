@@ -6,7 +6,7 @@ import datetime as dt
 import json
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import cme_policy
@@ -199,8 +199,35 @@ def test_evaluation_never_raises_and_is_deterministic(case, on, pack_id):
             assert a.facts_needed, "an action that needs information says which"
 
 
+def _found(first_day: dt.date | None, *history: tuple[str, dt.date]) -> dict:
+    """A case hypothesis found, kept as an example: on roll, with the events given."""
+    return {
+        "child": {"date_of_birth": None, "looked_after": True, "child_protection_plan": True,
+                  "safeguarding_concerns": None, "concerns_identified_on": None,
+                  "serious_concern_for_safety": True, "in_immediate_danger": True},
+        "school": {"on_roll": True},
+        "absence": {"first_day_on": first_day, "explained": True},
+        "whereabouts": {"known": True, "believed_abroad": True},
+        "education": {"suitable": True},
+        "history": [{"event": e, "on": d} for e, d in history],
+    }
+
+
+SEPT = dt.date(2023, 9, 1)
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cases(), dates, st.integers(1, 400), st.sampled_from(PACKS))
+# The LA told of the absence on its first day, before the rule's ten days had passed: still done
+# once the pupil has returned and the rule no longer applies.
+@example(_found(SEPT, ("cme_referral_made", SEPT), ("returned_to_school", dt.date(2027, 1, 1))),
+         dt.date(2026, 11, 1), 61, "derbyshire")
+# The same, proved only by a later record (an assigned referral was made).
+@example(_found(SEPT, ("referral_assigned", SEPT), ("returned_to_school", dt.date(2027, 1, 1))),
+         dt.date(2026, 11, 1), 61, "derbyshire")
+# Proved done by 1 Sep; a record of it the next day does not make it done later.
+@example(_found(None, ("referral_assigned", SEPT), ("cme_team_informed", dt.date(2023, 9, 2))),
+         SEPT, 1, "derbyshire")
 def test_a_later_date_never_undoes_a_done_action(case, on, days, pack_id):
     pack = load_policy(pack_id)
     if _not_begun(case, on):

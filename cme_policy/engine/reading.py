@@ -19,6 +19,7 @@ from ..pack.model import Action, Citation, Rule
 from ..result import CitationOut
 from ..vocabulary import (
     COMPLETED_BY,
+    IMPLIED_BY,
     STATUTORY_GROUNDS,
     ActionKind,
     Actor,
@@ -55,20 +56,19 @@ class RuleSet(list[tuple[Rule, PolicyPack]]):
                 completing.setdefault(key, set(COMPLETED_BY[a.kind])).update(a.completed_by or ())
             keys.append(frozenset((a.kind, a.actor) for a in rule.then))
             tests.append(compile_value(rule.when) if rule.when is not None else None)
+            completing_kinds = {
+                k for a in rule.then if a.permission is None for k in (a.completed_by or COMPLETED_BY[a.kind])
+            }
             done_by.append(
-                frozenset(
-                    k
-                    for a in rule.then
-                    if a.permission is None
-                    for k in (a.completed_by or COMPLETED_BY[a.kind])
-                )
+                frozenset(completing_kinds).union(*(IMPLIED_BY.get(k, ()) for k in completing_kinds))
             )
         #: Duties that need a permission: those with a ground, restriction or prohibition.
         self.gated = list(gated)
         #: Every event that completes each duty, under any rule.
         self.completing = completing
-        #: Per rule (in order): the events that complete its required or forbidden actions. A
-        #: rule that does not apply has nothing to report unless one of them is recorded.
+        #: Per rule (in order): the events that complete its required or forbidden actions, or
+        #: prove them done. A rule that does not apply has nothing to report unless one of them
+        #: is recorded.
         self.done_by = done_by
         #: Per rule: the duties it bears on, and its condition compiled for its value alone.
         self.keys = keys
@@ -200,7 +200,13 @@ class Reading:
 
     def _done_earlier(self, rule: Rule, owner: PolicyPack, order: int) -> list[Finding]:
         """Duties done while the rule applied stay reported as done after it stops applying
-        (the child is found, say): each is judged on the case as it stood when it was done."""
+        (the child is found, say): each is judged on the case as it stood when it was done.
+
+        A record made before the rule applied can still complete its duty (a record on or after
+        the deadline's anchor counts: the LA told of an absence on its first day, before the
+        rule's ten days had passed). Such a record is judged as the case stood on the last day
+        the rule applied, so that what was reported done then stays done afterwards.
+        """
         out = []
         for action in rule.then:
             if action.permission is not None:
@@ -213,16 +219,33 @@ class Reading:
                 if item is not None and item.out.status is Status.BREACHED:
                     out.append(item)
                 continue
-            for when_done in sorted(set(self._completions(action, None))):
-                then = self.as_of(when_done)
-                assert rule.when is not None
-                if then.logic.value(rule.when) is not False:
-                    item = then._action(rule, owner, order, action, then.logic.eval(rule.when))
-                    if item is not None and item.out.status is Status.DONE:
-                        note = f" The rule no longer applies on {self.view.on}."
-                        out.append(item.with_reason(item.out.reason + note))
-                    break
+            assert rule.when is not None
+            done = set(self._completions(action, None))
+            implied = self._implied_completion(action)  # a later record proves it was done
+            if implied is not None:
+                done.add(implied[0])
+            done = sorted(done)
+            judged_on = next((d for d in done if self.as_of(d).logic.value(rule.when) is not False), None)
+            if judged_on is None and done:
+                judged_on = self._last_applied(rule, done[0])
+            if judged_on is not None:
+                then = self.as_of(judged_on)
+                item = then._action(rule, owner, order, action, then.logic.eval(rule.when))
+                if item is not None and item.out.status is Status.DONE:
+                    note = f" The rule no longer applies on {self.view.on}."
+                    out.append(item.with_reason(item.out.reason + note))
         return out
+
+    def _last_applied(self, rule: Rule, since: dt.date) -> dt.date | None:
+        """The last day, from ``since`` to the day before the view's, on which the rule may have
+        applied (its facts change only on :meth:`_change_days`), or ``None``."""
+        assert rule.when is not None
+        for day in self._change_days(rule):
+            if day < since:
+                return None
+            if self.as_of(day).logic.value(rule.when) is not False:
+                return day
+        return None
 
     def _completions(self, rule_action: Action, since: dt.date | None) -> list[dt.date]:
         kinds = rule_action.completed_by or COMPLETED_BY[rule_action.kind]
@@ -248,7 +271,11 @@ class Reading:
         done = self._completions(action, since)
         if action.forbidden:
             done = [d for d in sorted(set(done)) if self._applied_on(rule, d)]
-        implied = None if done or action.forbidden else self._implied_completion(action)
+        implied = None if action.forbidden else self._implied_completion(action)
+        if implied is not None and done and not (action.repeat is None and implied[0] < done[0]):
+            implied = None  # the first record of it decides, unless a record proves it done earlier
+        if implied is not None:
+            done = []
         again = None
         if action.repeat is not None and done:
             again = add(self.view.calendar, done[-1], action.repeat)[0]
