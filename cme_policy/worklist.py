@@ -1,11 +1,11 @@
 """``cme-policy worklist``: what is overdue, due, or due soon across a whole caseload.
 
     cme-policy worklist CASELOAD --on DATE [--policy ID] [--within N] [--by-actor]
-                        [--format table|csv|json|ics] [--calendar FILE] [--own-text]
+                        [--format table|csv|json|ics] [--calendar FILE] [--own-text] [--jobs N]
 
-Reads the caseload one record at a time (JSON Lines, a JSON or YAML list, or CSV, from a file
+Reads the caseload a record at a time (JSON Lines, a JSON or YAML list, or CSV, from a file
 or ``-`` for standard input; formats and the CSV column mapping are in
-:mod:`cme_policy.caseload`), evaluates each case with :func:`cme_policy.evaluate_many`, and
+:mod:`cme_policy.caseload`), evaluates each case as :func:`cme_policy.evaluate_many` does, and
 writes one line per duty that is **overdue**, **due** on the date, or (with ``--within N``)
 **upcoming** and due within the next N school days, counted with each authority's calendar
 (``--calendar`` lays term dates over it). Lines are sorted by urgency (overdue, due,
@@ -14,17 +14,23 @@ must act first. Output is a table, CSV, JSON, or an iCalendar file of the deadli
 all-day event per duty on its due date, with a UID stable from day to day, so a team calendar
 that re-imports it updates rather than duplicates).
 
-Memory stays flat: records are read and evaluated one at a time, and the lines kept for sorting
-are spilled to sorted runs in a private temporary file past :data:`RUN_ROWS` lines, merged when
-written. Records that cannot be evaluated are reported on standard error with their position and
-field paths (never values) and the rest are processed; the exit code is then 2. A summary (cases
-read, cases with errors, verdicts by status, worklist lines by status) goes to standard error,
-and a progress bar too when standard error is a terminal.
+``--jobs N`` evaluates the cases in N worker processes (default ``auto``: one per CPU; one CPU,
+or a caseload of a few hundred records, stays in this process), a chunk of records at a time,
+taken back in input order: the output is the same for any N (:mod:`cme_policy.worklist_jobs`).
+Memory stays flat: a few chunks are in flight at once, and the lines kept for sorting are
+spilled to sorted runs in a private temporary file past :data:`RUN_ROWS` lines, merged when
+written. Records that cannot be evaluated are reported on standard error, in record order,
+with their position and field paths (never values) and the rest are processed; the exit code
+is then 2. A summary (cases read, cases with errors, verdicts by status, worklist lines by
+status) goes to standard error, and a progress bar too when standard error is a terminal.
+Ctrl-C stops the run without writing a worklist (exit 130); so does a worker process that dies
+(exit 2, saying so).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import datetime as dt
 import hashlib
@@ -41,17 +47,15 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from .cli import EXIT_INPUT, EXIT_OK, command
+from .worklist_jobs import Row, Tally, window_end
 
 #: Lines kept in memory before a sorted run is written to the temporary file.
 RUN_ROWS = 50_000
 #: Errors kept for the JSON output (all are printed to standard error as they are met).
 ERRORS_KEPT = 1_000
 URGENCY = ("overdue", "due", "upcoming")
-
-# One worklist line, a plain list so that runs round-trip through JSON:
-# [group, urgency, due ordinal, case_ref, position, action, actor, status, policy, rule_id,
-#  pack, citation section]
-Row = list[Any]
+#: The exit code of a run stopped by Ctrl-C (128 + SIGINT, as a shell reports it).
+EXIT_INTERRUPTED = 130
 
 
 @dataclass
@@ -132,61 +136,47 @@ def build(
 ) -> tuple[Worklist, Summary]:
     """A worklist from evaluated items (:func:`cme_policy.evaluate_many`'s output)."""
     from .batch import RecordError
-    from .vocabulary import Status
+    from .worklist_jobs import Lines
 
-    work = Worklist(by_actor)
-    summary = Summary()
-    windows: dict[str, dt.date] = {}
+    lines = Lines(batch, on, within, by_actor)
+    work, summary = Worklist(by_actor), Summary()
     for position, item in enumerate(items, 1):
-        summary.cases_read += 1
+        tally = Tally(1)
         if isinstance(item, RecordError):
-            summary.cases_with_errors += 1
-            if on_error is not None:
-                on_error(item)
-            continue
-        end = windows.get(item.policy)
-        if end is None:
-            end = windows[item.policy] = window_end(batch.calendar_of(item.policy), on, within)
-        for a in item.actions:
-            summary.verdicts[a.status.value] += 1
-            if a.status is Status.OVERDUE:
-                urgency = 0
-            elif a.status is Status.DUE:
-                urgency = 1
-            elif a.status is Status.UPCOMING and a.due_on is not None and a.due_on <= end:
-                urgency = 2
-            else:
-                continue
-            summary.lines[URGENCY[urgency]] += 1
-            due = (a.due_on or on).toordinal()
-            work.add(
-                [
-                    a.actor.value if by_actor else "",
-                    urgency,
-                    due,
-                    item.case_ref or "",
-                    position,
-                    a.kind.value,
-                    a.actor.value,
-                    a.status.value,
-                    item.policy,
-                    a.rule_id,
-                    a.pack,
-                    a.citation.section,
-                ]
-            )
+            tally.errors.append(item)
+        else:
+            tally.rows.extend(lines.of(item, position, tally.verdicts))
+        collect(tally, work, summary, on_error)
     return work, summary
 
 
-def window_end(calendar: Any, on: dt.date, within: int) -> dt.date:
-    """The last day of the window: ``within`` school days after ``on`` (``on`` itself for 0)."""
-    return calendar.add_school_days(on, within).date if within > 0 else on
+def collect(tally: Tally, work: Worklist, summary: Summary, on_error: Any = None) -> None:
+    """Add a tally of records (one case's, or a chunk's from a worker) to a worklist and its
+    summary; ``on_error`` is called with each record error, in record order."""
+    summary.cases_read += tally.records
+    summary.verdicts.update(tally.verdicts)
+    for err in tally.errors:
+        summary.cases_with_errors += 1
+        if on_error is not None:
+            on_error(err)
+    for row in tally.rows:
+        summary.lines[URGENCY[row[1]]] += 1
+        work.add(row)
 
 
 # -- writing ---------------------------------------------------------------------------------------
 
 COLUMNS = (
-    "status", "due_on", "case_ref", "actor", "action", "policy", "rule_id", "pack", "citation", "record"
+    "status",
+    "due_on",
+    "case_ref",
+    "actor",
+    "action",
+    "policy",
+    "rule_id",
+    "pack",
+    "citation",
+    "record",
 )
 
 
@@ -376,9 +366,7 @@ def _setup(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--by-actor", action="store_true", help="group the lines by who must act")
     p.add_argument("--format", choices=["table", "csv", "json", "ics"], default="table")
-    p.add_argument(
-        "--calendar", metavar="FILE", help="term dates over each pack's own (YAML, .ics or CSV)"
-    )
+    p.add_argument("--calendar", metavar="FILE", help="term dates over each pack's own (YAML, .ics or CSV)")
     p.add_argument(
         "--own-text",
         action="store_true",
@@ -389,6 +377,13 @@ def _setup(p: argparse.ArgumentParser) -> None:
         choices=["jsonl", "json", "yaml", "csv"],
         help="the caseload's format, when its name does not say (standard input is recognised)",
     )
+    p.add_argument(
+        "--jobs",
+        default="auto",
+        metavar="N",
+        help="worker processes evaluating the cases (default auto: one per CPU; a caseload of a "
+        "few hundred records stays in this process); the output is the same for any N",
+    )
 
 
 @command("worklist", "what is overdue, due or due soon across a caseload", _setup)
@@ -397,11 +392,23 @@ def cmd_worklist(args: argparse.Namespace) -> int:
     from .caseload import read_caseload
     from .engine.evaluate import parse_on
     from .errors import InputError, Problem
+    from .pack.load import PACKS_ENV
+    from .worklist_jobs import Setup, jobs_wanted, tallies
 
     if not 0 <= args.within <= 400:
         raise InputError([Problem("--within", "give 0 to 400 school days")], "bad argument")
+    jobs = jobs_wanted(args.jobs)
     on = parse_on(args.on)
-    batch = Batch(args.policy, calendar=args.calendar, statutory_floor=not args.own_text)
+    setup = Setup(
+        args.policy,
+        args.calendar,
+        not args.own_text,
+        on,
+        args.within,
+        args.by_actor,
+        os.environ.get(PACKS_ENV),
+    )
+    batch = Batch(setup.policy, calendar=setup.calendar, statutory_floor=setup.statutory_floor)
     size = None
     if args.caseload != "-":
         try:
@@ -424,8 +431,18 @@ def cmd_worklist(args: argparse.Namespace) -> int:
         if len(shown_errors) < ERRORS_KEPT:
             shown_errors.append(err)
 
-    items = progress.wrap(batch.run(records, on=on))
-    work, summary = build(items, batch, on, args.within, args.by_actor, on_error=report)
+    work, summary = Worklist(args.by_actor), Summary()
+    try:
+        with contextlib.closing(tallies(progress.wrap(records), setup, jobs, batch)) as chunks:
+            for tally in chunks:
+                collect(tally, work, summary, on_error=report)
+    except KeyboardInterrupt:
+        work.close()
+        progress.note("interrupted: no worklist written")
+        return EXIT_INTERRUPTED
+    except BaseException:
+        work.close()
+        raise
     try:
         out = sys.stdout
         if args.format == "ics":
@@ -463,4 +480,14 @@ def cmd_worklist(args: argparse.Namespace) -> int:
     return EXIT_INPUT if summary.cases_with_errors else EXIT_OK
 
 
-__all__ = ["Progress", "Summary", "Worklist", "build", "cmd_worklist", "window_end", "write_ics"]
+__all__ = [
+    "Progress",
+    "Row",
+    "Summary",
+    "Worklist",
+    "build",
+    "cmd_worklist",
+    "collect",
+    "window_end",
+    "write_ics",
+]

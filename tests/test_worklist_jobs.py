@@ -1,0 +1,261 @@
+"""``cme-policy worklist --jobs N``: the same worklist from worker processes as from one.
+
+Chunks are made small (a few records) so that a caseload of a hundred cases goes through two
+workers in many chunks, with bad records in the middle of them.
+"""
+
+from __future__ import annotations
+
+import faulthandler
+import importlib.util
+import json
+import multiprocessing
+import os
+import re
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cme_policy import caseload, worklist_jobs
+from cme_policy.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+ON = "2026-03-02"
+SENTINEL = "1999-99-99-private"
+# Positions (1-based records) of the bad records, and what is wrong with each.
+BAD = {
+    17: "{not json",
+    18: json.dumps({"case_ref": "B-18", "child": {"date_of_birth": SENTINEL}}),
+    49: "[1, 2]",
+    50: json.dumps({"case_ref": "B-50", "policy": "nowhere", "child": {}}),
+    97: json.dumps({"case_ref": "B-97", "child": {"date_of_birth": SENTINEL}, "school": 3}),
+}
+CASES = 120
+
+
+def _generate() -> Any:
+    spec = importlib.util.spec_from_file_location("caseload_generator", ROOT / "benchmarks" / "caseload.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.generate
+
+
+@pytest.fixture(scope="module")
+def caseload_lines() -> list[str]:
+    good = (json.dumps(c) for c in _generate()(CASES - len(BAD), seed=3))
+    lines = []
+    for position in range(1, CASES + 1):
+        lines.append(BAD[position] if position in BAD else next(good))
+        if position == 60:
+            lines.append("")  # a blank line is not a record: positions do not move
+    return lines
+
+
+@pytest.fixture
+def small_chunks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Chunks of 7 records, workers from 20 records on; the pool starts recorded here."""
+    monkeypatch.setattr(worklist_jobs, "CHUNK", 7)
+    monkeypatch.setattr(worklist_jobs, "SMALL", 20)
+    started: list[int] = []
+    real = worklist_jobs._pool
+
+    def pool(setup: Any, jobs: int) -> Any:
+        started.append(jobs)
+        return real(setup, jobs)
+
+    monkeypatch.setattr(worklist_jobs, "_pool", pool)
+    return started
+
+
+@pytest.fixture
+def jsonl(tmp_path: Path, caseload_lines: list[str]) -> Path:
+    path = tmp_path / "caseload.jsonl"
+    path.write_text("\n".join(caseload_lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _run(capsysbinary: pytest.CaptureFixture[bytes], *args: str) -> tuple[int, bytes, str]:
+    code = main(["worklist", *args])
+    got = capsysbinary.readouterr()
+    return code, got.out, got.err.decode("utf-8")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "ics", "table"])
+def test_two_workers_write_what_one_process_writes(
+    jsonl: Path, small_chunks: list[int], capsysbinary: pytest.CaptureFixture[bytes], fmt: str
+) -> None:
+    args = [str(jsonl), "--on", ON, "--policy", "kent", "--within", "5", "--format", fmt]
+    one = _run(capsysbinary, *args, "--jobs", "1")
+    assert small_chunks == []
+    two = _run(capsysbinary, *args, "--jobs", "2")
+    assert small_chunks == [2]
+    assert two == one
+    code, out, err = two
+    assert code == 2
+    assert len(out) > 1000
+    assert f"{CASES} case(s) read, {len(BAD)} with errors" in err
+
+
+def test_errors_come_in_record_order_with_their_positions(
+    jsonl: Path, small_chunks: list[int], capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    args = [str(jsonl), "--on", ON, "--policy", "kent", "--format", "json", "--jobs", "2"]
+    code, out, err = _run(capsysbinary, *args)
+    assert code == 2 and small_chunks == [2]
+    reported = [int(n) for n in re.findall(r"^record (\d+)", err, flags=re.MULTILINE)]
+    assert reported == sorted(BAD)
+    doc = json.loads(out)
+    assert [e["record"] for e in doc["errors"]] == sorted(BAD)
+    assert doc["summary"]["cases_read"] == CASES
+    assert doc["summary"]["cases_with_errors"] == len(BAD)
+    assert "child.date_of_birth" in err and "policy: not a shipped authority id" in err
+    assert SENTINEL not in err and SENTINEL not in out.decode("utf-8")
+    # Every line carries its record's position, counted past the bad records and not counting
+    # the blank line: the n-th generated case is GEN-n.
+    expected = {}
+    for position in range(1, CASES + 1):
+        if position not in BAD:
+            expected[f"GEN-{len(expected) + 1:06d}"] = position
+    assert doc["items"]
+    assert all(item["record"] == expected[item["case_ref"]] for item in doc["items"])
+    assert max(item["record"] for item in doc["items"]) > 61
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "two", "1.5", "", "65", "²"])
+def test_a_bad_jobs_value_is_refused(
+    jsonl: Path, value: str, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    code, out, err = _run(capsysbinary, str(jsonl), "--on", ON, "--policy", "kent", f"--jobs={value}")
+    assert code == 2 and out == b""
+    assert err.startswith("--jobs: ")
+
+
+@pytest.mark.parametrize("jobs", ["auto", "2"])
+def test_a_tiny_caseload_stays_in_this_process(
+    tmp_path: Path,
+    caseload_lines: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsysbinary: pytest.CaptureFixture[bytes],
+    jobs: str,
+) -> None:
+    def no_pool(setup: Any, jobs: int) -> Any:
+        raise AssertionError("workers started for a tiny caseload")
+
+    monkeypatch.setattr(worklist_jobs, "_pool", no_pool)
+    monkeypatch.setattr(worklist_jobs, "cpus", lambda: 2)
+    path = tmp_path / "tiny.jsonl"
+    path.write_text("\n".join(caseload_lines[:10]) + "\n", encoding="utf-8")
+    code, out, err = _run(capsysbinary, str(path), "--on", ON, "--policy", "kent", "--jobs", jobs)
+    assert code == 0 and b"refer" in out
+    assert "10 case(s) read, 0 with errors" in err
+
+
+def test_one_cpu_stays_in_this_process(
+    jsonl: Path,
+    small_chunks: list[int],
+    monkeypatch: pytest.MonkeyPatch,
+    capsysbinary: pytest.CaptureFixture[bytes],
+) -> None:
+    monkeypatch.setattr(worklist_jobs, "cpus", lambda: 1)
+    code, _, err = _run(capsysbinary, str(jsonl), "--on", ON, "--policy", "kent")
+    assert code == 2 and small_chunks == []
+    assert f"{CASES} case(s) read" in err
+
+
+def test_a_yaml_list_is_evaluated_here_in_its_turn(
+    tmp_path: Path,
+    caseload_lines: list[str],
+    small_chunks: list[int],
+    capsysbinary: pytest.CaptureFixture[bytes],
+) -> None:
+    # Its records locate their fields through the parsed document, which stays in this process.
+    good = [json.loads(line) for line in caseload_lines[:30] if line.startswith("{") and "GEN-" in line]
+    path = tmp_path / "caseload.yaml"
+    path.write_text("".join(f"- {json.dumps(c)}\n" for c in good), encoding="utf-8")
+    args = [str(path), "--on", ON, "--policy", "kent", "--format", "csv"]
+    assert _run(capsysbinary, *args, "--jobs", "2") == _run(capsysbinary, *args, "--jobs", "1")
+    assert small_chunks == []
+
+
+def test_workers_find_local_packs_by_id(
+    tmp_path: Path,
+    jsonl: Path,
+    small_chunks: list[int],
+    monkeypatch: pytest.MonkeyPatch,
+    capsysbinary: pytest.CaptureFixture[bytes],
+) -> None:
+    from cme_policy.pack.load import PACKS_ENV
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv(PACKS_ENV, raising=False)
+    # Workers are forked from a server that keeps the environment it started with: start it
+    # (if no test has yet) before the pack folder is set.
+    assert main(["worklist", str(jsonl), "--on", ON, "--policy", "kent", "--jobs", "2"]) == 2
+    assert main(["new", "northshire", "--name", "Northshire County Council"]) == 0
+    capsysbinary.readouterr()
+    # A relative folder, set for this run only: the workers are given it, and this directory.
+    args = ["--packs", "policies", "worklist", str(jsonl), "--on", ON, "--policy", "northshire"]
+    one = main([*args, "--jobs", "1"]), capsysbinary.readouterr()
+    two = main([*args, "--jobs", "2"]), capsysbinary.readouterr()
+    assert small_chunks == [2, 2]
+    assert two == one
+    assert f"{CASES} case(s) read" in one[1].err.decode("utf-8")
+
+
+def _stopping(after: int, stop: Any) -> Any:
+    real = caseload.read_caseload
+
+    def read(*args: Any, **kwargs: Any) -> Iterator[Any]:
+        for n, record in enumerate(real(*args, **kwargs), 1):
+            if n == after:
+                stop()
+            yield record
+
+    return read
+
+
+@pytest.fixture
+def watchdog() -> Iterator[None]:
+    faulthandler.dump_traceback_later(60, exit=True)  # a hang fails the run, loudly
+    yield
+    faulthandler.cancel_dump_traceback_later()
+    assert multiprocessing.active_children() == []  # no worker left behind
+
+
+def test_a_worker_that_dies_ends_the_run_with_an_error(
+    jsonl: Path,
+    small_chunks: list[int],
+    watchdog: None,
+    monkeypatch: pytest.MonkeyPatch,
+    capsysbinary: pytest.CaptureFixture[bytes],
+) -> None:
+    def kill_workers() -> None:
+        for child in multiprocessing.active_children():
+            os.kill(child.pid, signal.SIGKILL)
+
+    monkeypatch.setattr(caseload, "read_caseload", _stopping(80, kill_workers))
+    code, out, err = _run(capsysbinary, str(jsonl), "--on", ON, "--policy", "kent", "--jobs", "2")
+    assert small_chunks == [2]
+    assert code == 2 and out == b""
+    assert "error: a worker process stopped" in err and "nothing was written" in err
+
+
+def test_ctrl_c_stops_the_workers_and_writes_nothing(
+    jsonl: Path,
+    small_chunks: list[int],
+    watchdog: None,
+    monkeypatch: pytest.MonkeyPatch,
+    capsysbinary: pytest.CaptureFixture[bytes],
+) -> None:
+    def interrupt() -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(caseload, "read_caseload", _stopping(80, interrupt))
+    code, out, err = _run(capsysbinary, str(jsonl), "--on", ON, "--policy", "kent", "--jobs", "2")
+    assert small_chunks == [2]
+    assert code == 130 and out == b""
+    assert "interrupted: no worklist written" in err
