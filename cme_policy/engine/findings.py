@@ -46,8 +46,8 @@ def said(when: Outcome) -> Said:
     return Said(False)
 
 
-_REQUIRED = Remembered(32768)
-_GATES = Remembered(32768)
+_REQUIRED = Remembered(8192)
+_GATES = Remembered(4096)
 
 
 # -- citations --------------------------------------------------------------------------------

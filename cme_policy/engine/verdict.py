@@ -76,7 +76,7 @@ def combine(
 
 
 #: Verdicts remembered by what they are combined from (see :func:`_entry`).
-_VERDICTS = Remembered(32768)
+_VERDICTS = Remembered(8192)
 
 
 def _entry(verdict: _Verdict) -> ActionOut:
