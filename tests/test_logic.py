@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from cme_policy import load_policy, parse_case
 from cme_policy.calendar import Count
-from cme_policy.engine.logic import Evaluator
+from cme_policy.engine.logic import Evaluator, rises_with_time
 from cme_policy.facts import UNKNOWN, CaseView
 from cme_policy.pack.model import AllOf, AnyOf, FactTest, NotOf
 
@@ -94,3 +94,26 @@ def test_a_false_part_decides_an_all_whatever_the_unknowns() -> None:
     assert ev.value(cond) is False
     assert ev.value(AnyOf(any=cond.all)) is UNKNOWN
     assert ev.value(NotOf(not_=cond)) is True
+
+
+RANK = {False: 0, True: 2}
+
+
+def _rank(value: object) -> int:
+    return RANK.get(value, 1) if value is not UNKNOWN else 1  # type: ignore[call-overload]
+
+
+@settings(max_examples=400, deadline=None)
+@given(conditions, facts, st.integers(0, 10), st.integers(0, 10))
+def test_a_condition_that_rises_with_time_never_falls_as_school_days_pass(
+    cond: object, values: dict, more_low: int, more_high: int
+) -> None:
+    """What lets the engine test only the last day of a stretch with nothing recorded."""
+    if not rises_with_time(cond) or values[COUNT] is UNKNOWN:
+        return
+    count = values[COUNT]
+    later = Count(count.low + more_low, max(count.high + more_high, count.low + more_low))
+    before, after = Evaluator(_VIEW), Evaluator(_VIEW)
+    before.pin(values)
+    after.pin({**values, COUNT: later})
+    assert _rank(before.value(cond)) <= _rank(after.value(cond))

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..calendar import Count
-from ..facts import FACTS, UNKNOWN, CaseView
+from ..facts import FACTS, UNKNOWN, CaseView, FactType
 from ..pack.model import AllOf, AnyOf, Condition, FactTest, NotOf
 
 #: One reason a condition holds: (fact, value, operator, operand, result), or ("not", reasons).
@@ -275,3 +275,20 @@ def facts_in(cond: Condition) -> set[str]:
     if isinstance(cond, NotOf):
         return facts_in(cond.not_)
     return {cond.fact}
+
+
+def rises_with_time(cond: Condition, negated: bool = False) -> bool:
+    """Whether a condition can only grow truer (false, then unknown, then true) as school days
+    pass with nothing new recorded: every school-day count in it is tested ``at_least`` (or
+    ``at_most`` under a ``not``). The other facts change only on days the case records, and
+    Kleene's connectives keep that order, so such a condition holds on the last day of a
+    stretch with nothing recorded if it holds on any day of it."""
+    if isinstance(cond, AllOf):
+        return all(rises_with_time(c, negated) for c in cond.all)
+    if isinstance(cond, AnyOf):
+        return all(rises_with_time(c, negated) for c in cond.any)
+    if isinstance(cond, NotOf):
+        return rises_with_time(cond.not_, not negated)
+    if FACTS[cond.fact].type is not FactType.SCHOOL_DAY_COUNT or cond.operator == "known":
+        return True
+    return cond.operator == ("at_most" if negated else "at_least")

@@ -31,7 +31,7 @@ from ..vocabulary import (
 )
 from .deadlines import UNDATED, Arose, add, compute
 from .findings import gate, required, said
-from .logic import Evaluator, Outcome, Valued, compile_value, facts_in
+from .logic import Evaluator, Outcome, Valued, compile_value, facts_in, rises_with_time
 from .verdict import Finding, Key
 
 
@@ -240,7 +240,11 @@ class Reading:
         """The last day, from ``since`` to the day before the view's, on which the rule may have
         applied (its facts change only on :meth:`_change_days`), or ``None``."""
         assert rule.when is not None
-        for day in self._change_days(rule):
+        # A condition that only grows truer as school days pass (its counts are tested "at
+        # least") holds on the last day of a stretch with nothing recorded if on any day of
+        # it: the recorded days and the day before each are enough to test, not every day.
+        every_day = not rises_with_time(rule.when)
+        for day in self._change_days(rule, every_day=every_day):
             if day < since:
                 return None
             if self.as_of(day).logic.value(rule.when) is not False:
@@ -336,9 +340,15 @@ class Reading:
         self._arose[rule.id] = out
         return out
 
-    def _change_days(self, rule: Rule) -> list[dt.date]:
-        """The days before the view's day on which the rule's facts may change, latest first."""
+    def _change_days(self, rule: Rule, *, every_day: bool = True) -> list[dt.date]:
+        """The days before the view's day on which the rule's facts may change, latest first.
+
+        A school-day count changes every day: with ``every_day`` each day of the absence is
+        listed; without it, only the day before each recorded day (and before the view's), the
+        last day of each stretch in which nothing is recorded.
+        """
         view = self.view
+        one = dt.timedelta(days=1)
         # Only the case's own dates: a spell that reaches back past all of them arose, as far
         # as the case can tell, on the earliest of them.
         days: set[dt.date] = set(view.index.dates) | view.changes.days()
@@ -346,8 +356,11 @@ class Reading:
         if first is not None:
             days.add(first)
             if rule.when is not None and _counts_school_days(rule.when) and first < view.on:
-                span = (view.on - first).days
-                days.update(first + dt.timedelta(days=i) for i in range(min(span, 800)))
+                if every_day:
+                    span = (view.on - first).days
+                    days.update(first + dt.timedelta(days=i) for i in range(min(span, 800)))
+                else:
+                    days.update([*(d - one for d in days if d > dt.date.min), view.on - one])
         # The rule's own start is not a floor here: a record made under the instrument it
         # replaced still counts in the window; a due date is clamped to it (Arose.in_force_from).
         floor = dt.date.min
