@@ -8,6 +8,7 @@ national baseline (its *statutory floor*) unless asked for its own text alone.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,6 +17,7 @@ from ..case import Case, inconsistent_on, parse_case
 from ..errors import CaseError, EvaluationDateError, Problem
 from ..facts import TRACING_EVENTS, CaseView
 from ..pack.load import PolicyPack, load_policy
+from ..pack.locate import PACKS_ENV, file_stamp
 from ..result import ActionOut, EvaluationResult
 from ..school_age import compulsory_school_age
 from ..vocabulary import ActionKind, CaseState, EventKind
@@ -93,7 +95,25 @@ def national_floor(pack: PolicyPack) -> PolicyPack | None:
     already extends it (a school layer on ``england``)."""
     if any(p.policy.authority.kind == "national" for p in pack.lineage()):
         return None
-    return load_policy(FLOOR)
+    if os.environ.get(PACKS_ENV):
+        return load_policy(FLOOR)  # a local folder may hold its own england.yaml: look each time
+    # The shipped floor, found once and then only checked for a change on disk (one stat,
+    # where finding and resolving it again costs more than the engine's own work on a case).
+    hit = _FLOOR
+    if hit:
+        floor, stamp = hit[0]
+        try:
+            if file_stamp(floor.path) == stamp:
+                return floor
+        except OSError:
+            pass
+    floor = load_policy(FLOOR)
+    _FLOOR[:] = [(floor, file_stamp(floor.path))]
+    return floor
+
+
+#: The shipped national pack and its file's stamp when it was loaded.
+_FLOOR: list[tuple[PolicyPack, tuple[int, int]]] = []
 
 
 def _school_years(case: Case) -> list[Any]:

@@ -69,8 +69,9 @@ def find_pack_file(name_or_path: str | Path) -> Path:
             local = folder / f"{text}.yaml"
             if local.is_file():
                 return local
-        if text in shipped_policies():
-            return shipped_policy_path(text)
+        shipped = shipped_policy_path(text)
+        if shipped.is_file():  # one stat, not a listing of the folder: evaluate() asks per case
+            return shipped
     p = Path(text)
     if p.is_file():
         return p
@@ -98,7 +99,7 @@ def find_pack_file(name_or_path: str | Path) -> Path:
 
 def file_stamp(path: str) -> tuple[int, int]:
     """Modification time and size: a cached pack or calendar is reloaded once its file changes."""
-    st = Path(path).stat()
+    st = os.stat(path)
     return st.st_mtime_ns, st.st_size
 
 
