@@ -107,17 +107,24 @@ _CITED: dict[tuple[int, int], tuple[PolicyPack, Citation, CitationOut]] = {}
 class Reading:
     """A case seen on one day, read against an ordered list of rules, each with its pack."""
 
-    def __init__(self, view: CaseView, rules: RuleSet) -> None:
+    def __init__(self, view: CaseView, rules: RuleSet, days: dict[dt.date, Reading] | None = None) -> None:
         self.view = view
         self.rules = rules
         self.logic = Evaluator(view)
         self._arose: dict[str, Arose] = {}
+        # The same case on other days, shared by every reading of it (facts read once a day).
+        self._days: dict[dt.date, Reading] = days if days is not None else {}
 
     def as_of(self, day: dt.date, *, assume: Mapping[str, Any] | None = None) -> Reading:
-        """The same case seen on an earlier day (history cut there, same calendar and rules)."""
-        reading = Reading(self.view.as_of(day), self.rules)
+        """The same case seen on an earlier day (history cut there, same calendar and rules);
+        ``assume`` pins some facts for that day (a reading of its own, not shared)."""
         if assume:
+            reading = Reading(self.view.as_of(day), self.rules, self._days)
             reading.logic.pin(assume)
+            return reading
+        reading = self._days.get(day)
+        if reading is None:
+            reading = self._days[day] = Reading(self.view.as_of(day), self.rules, self._days)
         return reading
 
     # -- findings ----------------------------------------------------------------------------
