@@ -72,7 +72,8 @@ def cmd_attendance(args: argparse.Namespace) -> int:
     from ..batch import Batch, RecordError
     from ..engine.evaluate import parse_on
     from ..errors import InputError, Problem
-    from ..worklist import as_dict, build, shown
+    from ..worklist import build
+    from ..worklist_formats import as_dict, shown
     from .merge import Caseload
     from .run import derive_register, open_extract
 
@@ -263,7 +264,7 @@ def _table(
 
 
 def _csv(out: IO[str], report: dict[str, Any]) -> None:
-    from ..worklist import _csv_safe
+    from ..worklist_formats import csv_safe
 
     cols = (
         "section",
@@ -289,7 +290,7 @@ def _csv(out: IO[str], report: dict[str, Any]) -> None:
                     d["status"],
                     d["due_on"],
                     "",
-                    _csv_safe(d["case_ref"] or ""),
+                    csv_safe(d["case_ref"] or ""),
                     d["actor"],
                     d["action"],
                     d["rule_id"],
@@ -305,7 +306,7 @@ def _csv(out: IO[str], report: dict[str, Any]) -> None:
                     r["status"],
                     "",
                     r["not_before"] or "",
-                    _csv_safe(r["case_ref"] or ""),
+                    csv_safe(r["case_ref"] or ""),
                     r["actor"],
                     REMOVAL,
                     r["rule_id"],
