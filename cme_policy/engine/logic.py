@@ -95,11 +95,25 @@ def compile_value(cond: Condition) -> Valued:
 
 def _valued(cond: Condition) -> Valued:
     if isinstance(cond, AllOf):
-        parts = tuple(_valued(c) for c in cond.all)
+        # A boolean fact test inside an "all" (most of them) is read in the loop itself, not
+        # through a closure of its own: (fact, wanted value), or None and the part's closure.
+        steps = tuple(
+            (c.fact, c.operand, None) if _is_bool_test(c) else (None, None, _valued(c)) for c in cond.all
+        )
 
         def all_of(ev: Evaluator) -> Any:
+            facts = ev._facts
             unsure = False
-            for part in parts:
+            for name, want, part in steps:
+                if part is None:
+                    got = facts.get(name, _UNREAD)
+                    if got is _UNREAD:
+                        got = ev.fact(name)
+                    if got is UNKNOWN:
+                        unsure = True
+                    elif got != want:
+                        return False
+                    continue
                 got = part(ev)
                 if got is False:
                     return False
@@ -131,6 +145,10 @@ def _valued(cond: Condition) -> Valued:
 
         return negate
     return _valued_test(cond)
+
+
+def _is_bool_test(cond: Condition) -> bool:
+    return isinstance(cond, FactTest) and cond.operator == "is" and isinstance(cond.operand, bool)
 
 
 def _valued_test(test: FactTest) -> Valued:
