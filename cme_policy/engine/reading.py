@@ -3,7 +3,8 @@
 One :class:`Reading` is a case seen on one day with a set of rules (a pack's, then its national
 floor's). It answers per rule: does it apply, since when (:meth:`Reading.arose`), what it
 requires, permits or forbids, and whether a recorded action completed it in its window.
-:mod:`.verdict` turns the findings into one verdict per duty.
+What it reads is put into findings by :mod:`.findings`; :mod:`.verdict` turns the findings into
+one verdict per duty.
 """
 
 from __future__ import annotations
