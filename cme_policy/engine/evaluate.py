@@ -22,6 +22,7 @@ from ..result import ActionOut, EvaluationResult
 from ..school_age import compulsory_school_age
 from ..vocabulary import ActionKind, CaseState, EventKind
 from .deadlines import TERM_NOTE
+from .memo import Remembered
 from .reading import Judge, Reading, rules_of
 from .verdict import Key, combine
 
@@ -232,14 +233,14 @@ class _Run:
 
 
 #: Warnings about the packs themselves on a date, per (pack, floor, date): the same for every case.
-_PACK_WARNINGS: dict[tuple[int, int, dt.date], tuple[PolicyPack, PolicyPack | None, tuple[str, ...]]] = {}
+_PACK_WARNINGS = Remembered(1024)
 
 
 def _pack_warnings(pack: PolicyPack, floor: PolicyPack | None, on: dt.date) -> tuple[str, ...]:
-    key = (id(pack), id(floor), on)
-    hit = _PACK_WARNINGS.get(key)
-    if hit is not None and hit[0] is pack and hit[1] is floor:
-        return hit[2]
+    key, objects = (id(pack), id(floor), on), (pack, floor)
+    hit = _PACK_WARNINGS.get(key, objects)
+    if hit is not None:
+        return hit
     warnings = []
     for each in [*pack.lineage(), *(floor.lineage() if floor else ())]:
         pol = each.policy
@@ -250,7 +251,4 @@ def _pack_warnings(pack: PolicyPack, floor: PolicyPack | None, on: dt.date) -> t
                 f"pack {pol.id!r} was due for review on {pol.review_due_on}: check that "
                 "its sources are still the authority's current policy"
             )
-    if len(_PACK_WARNINGS) > 1024:
-        _PACK_WARNINGS.clear()  # many dates over a long-lived process: keep it bounded
-    _PACK_WARNINGS[key] = (pack, floor, tuple(warnings))  # keeps both alive: ids never reused
-    return tuple(warnings)
+    return _PACK_WARNINGS.put(key, objects, tuple(warnings))

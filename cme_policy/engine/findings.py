@@ -53,22 +53,21 @@ _GATES = Remembered(4096)
 # -- citations --------------------------------------------------------------------------------
 
 #: Citations put into words, per loaded pack and citation (both immutable).
-_CITED: dict[tuple[int, int], tuple[PolicyPack, Citation, CitationOut]] = {}
+_CITED = Remembered(8192)
 
 
 def cite(c: Citation, owner: PolicyPack) -> CitationOut:
-    key = (id(owner), id(c))
-    hit = _CITED.get(key)
-    if hit is not None and hit[0] is owner and hit[1] is c:
-        return hit[2]
+    key, objects = (id(owner), id(c)), (owner, c)
+    hit = _CITED.get(key, objects)
+    if hit is not None:
+        return hit
     src = owner.source(c.source)
     bits = [src.title]
     if src.version:
         bits.append(src.version)
     when = f", {src.issued_on.year}" if src.issued_on else ", undated"
-    out = CitationOut(source=c.source, section=c.section, document=f"{src.publisher}, {' '.join(bits)}{when}")
-    _CITED[key] = (owner, c, out)  # keeps both alive, so their ids are never reused
-    return out
+    document = f"{src.publisher}, {' '.join(bits)}{when}"
+    return _CITED.put(key, objects, CitationOut(source=c.source, section=c.section, document=document))
 
 
 def interpretation(rule: Rule) -> str | None:
@@ -97,29 +96,12 @@ def required(
     completing it in its window (for a prohibition, those taken while it applied), ``early``
     records made before the duty arose on ``since``, ``implied`` a later record proving it done,
     ``again`` the next due date of a recurring action after its last completion."""
+    # A pure function of its arguments (nothing here reads the case): remembered.
     key = (id(rule), id(owner), order, id(action), when, id(dated), done, early, since, implied, again, on)
     objects = (rule, owner, action, dated)
     hit = _REQUIRED.get(key, objects)
     if hit is not None:
         return hit
-    found = _required(rule, owner, order, action, when, dated, done, early, since, implied, again, on)
-    return _REQUIRED.put(key, objects, found)
-
-
-def _required(
-    rule: Rule,
-    owner: PolicyPack,
-    order: int,
-    action: Action,
-    when: Said,
-    dated: Dated,
-    done: tuple[dt.date, ...],
-    early: tuple[dt.date, ...],
-    since: dt.date | None,
-    implied: tuple[dt.date, EventKind] | None,
-    again: dt.date | None,
-    on: dt.date,
-) -> Finding:
     kind = action.deadline.type if action.deadline else None
     status, completed, late = _status(action, dated, done, again, on)
     if implied is not None:
@@ -166,7 +148,8 @@ def _required(
         facts_needed=needed,
         caveats=caveats,
     )
-    return Finding((action.kind, action.actor), order, out, dated.urgent_undated, frozenset(dated.assumed))
+    found = Finding((action.kind, action.actor), order, out, dated.urgent_undated, frozenset(dated.assumed))
+    return _REQUIRED.put(key, objects, found)
 
 
 def _status(
@@ -231,30 +214,17 @@ def gate(
     actions: Sequence[Action],
     permission: Permission,
     when: Said,
-    dated: Sequence[Dated],
+    gate_dates: Sequence[Dated],
     on: dt.date,
 ) -> Finding:
     """A ground for an action, or a restriction on it: the rule's condition and every one of
-    its "not before" gates for that action (``actions``, each dated by ``dated``), all of which
-    must be met."""
-    key = (id(rule), id(owner), order, tuple(map(id, actions)), permission, when, tuple(map(id, dated)), on)
-    objects = (rule, owner, *actions, *dated)
+    its "not before" gates for that action (``actions``, each dated by ``gate_dates``), all of
+    which must be met."""
+    objects = (rule, owner, *actions, *gate_dates)
+    key = (order, permission, when, on, *map(id, objects))
     hit = _GATES.get(key, objects)
     if hit is not None:
         return hit
-    return _GATES.put(key, objects, _gate(rule, owner, order, actions, permission, when, dated, on))
-
-
-def _gate(
-    rule: Rule,
-    owner: PolicyPack,
-    order: int,
-    actions: Sequence[Action],
-    permission: Permission,
-    when: Said,
-    dated_gates: Sequence[Dated],
-    on: dt.date,
-) -> Finding:
     unmet: list[str] = []
     needed: set[str] = set(when.needed) if when.value is UNKNOWN else set()
     caveats: list[str] = []
@@ -262,7 +232,7 @@ def _gate(
     dates: list[dt.date] = []
     assumed: set[str] = set()
     blocked = unsure = False
-    for action, dated in zip(actions, dated_gates, strict=True):
+    for action, dated in zip(actions, gate_dates, strict=True):
         assert action.deadline is not None
         texts.append(dated.explanation)
         assumed.update(dated.assumed)
@@ -325,4 +295,5 @@ def _gate(
         facts_needed=sorted(needed),
         caveats=sorted(set(caveats)),
     )
-    return Finding((first.kind, first.actor), order, out, assumed=frozenset(assumed))
+    found = Finding((first.kind, first.actor), order, out, assumed=frozenset(assumed))
+    return _GATES.put(key, objects, found)

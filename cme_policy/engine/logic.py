@@ -16,6 +16,7 @@ from typing import Any
 from ..calendar import Count
 from ..facts import FACTS, UNKNOWN, CaseView, FactType
 from ..pack.model import AllOf, AnyOf, Condition, FactTest, NotOf
+from .memo import Remembered
 
 #: One reason a condition holds: (fact, value, operator, operand, result), or ("not", reasons).
 Because = tuple[Any, ...]
@@ -65,18 +66,15 @@ _UNREAD = object()
 
 Compiled = Callable[[Evaluator], Outcome]
 Valued = Callable[[Evaluator], Any]
-_CACHE: dict[int, tuple[Condition, Compiled]] = {}
-_VALUES: dict[int, tuple[Condition, Valued]] = {}
+#: Compiled closures per condition object (packs are immutable).
+_COMPILED = Remembered(65536)
+_VALUED = Remembered(65536)
 
 
 def compile_condition(cond: Condition) -> Compiled:
-    """A closure evaluating ``cond``; cached per condition object (packs are immutable)."""
-    hit = _CACHE.get(id(cond))
-    if hit is not None and hit[0] is cond:
-        return hit[1]
-    fn = _compile(cond)
-    _CACHE[id(cond)] = (cond, fn)  # keeps cond alive, so its id is never reused
-    return fn
+    """A closure evaluating ``cond``; compiled once per condition object."""
+    hit = _COMPILED.get(id(cond), (cond,))
+    return hit if hit is not None else _COMPILED.put(id(cond), (cond,), _compile(cond))
 
 
 def compile_value(cond: Condition) -> Valued:
@@ -85,12 +83,8 @@ def compile_value(cond: Condition) -> Valued:
     It agrees with :func:`compile_condition`'s ``value`` on every case (tests/test_logic.py):
     the same Kleene tables, read left to right, stopping at the first part that decides.
     """
-    hit = _VALUES.get(id(cond))
-    if hit is not None and hit[0] is cond:
-        return hit[1]
-    fn = _valued(cond)
-    _VALUES[id(cond)] = (cond, fn)  # keeps cond alive, so its id is never reused
-    return fn
+    hit = _VALUED.get(id(cond), (cond,))
+    return hit if hit is not None else _VALUED.put(id(cond), (cond,), _valued(cond))
 
 
 def _valued(cond: Condition) -> Valued:

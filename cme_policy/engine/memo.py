@@ -27,9 +27,15 @@ class Remembered:
 
     def get(self, key: Hashable, objects: tuple[object, ...]) -> Any:
         hit = self._entries.get(key)
-        if hit is None or len(hit[0]) != len(objects):
+        if hit is None:
             return None
-        return hit[1] if all(a is b for a, b in zip(hit[0], objects, strict=True)) else None
+        held, value = hit
+        if len(held) != len(objects):
+            return None
+        for a, b in zip(held, objects, strict=True):  # a plain loop: this is on the hot path
+            if a is not b:
+                return None
+        return value
 
     def put(self, key: Hashable, objects: tuple[object, ...], value: Any) -> Any:
         if len(self._entries) >= self.kept:

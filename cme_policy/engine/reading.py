@@ -16,8 +16,7 @@ from typing import Any
 
 from ..facts import UNKNOWN, CaseView
 from ..pack.load import PolicyPack
-from ..pack.model import Action, Citation, Rule
-from ..result import CitationOut
+from ..pack.model import Action, Rule
 from ..vocabulary import (
     COMPLETED_BY,
     IMPLIED_BY,
@@ -33,6 +32,7 @@ from ..vocabulary import (
 from .deadlines import UNDATED, Arose, add, compute
 from .findings import gate, required, said
 from .logic import Evaluator, Outcome, Valued, compile_value, facts_in, rises_with_time
+from .memo import Remembered
 from .verdict import Finding, Key
 
 
@@ -87,22 +87,15 @@ class RuleSet(list[tuple[Rule, PolicyPack]]):
         return got
 
 
-_RULESETS: dict[tuple[int, int], tuple[PolicyPack, PolicyPack | None, RuleSet]] = {}
+#: RuleSets per pack and floor (loaded packs are immutable; a few per process).
+_RULESETS = Remembered(256)
 
 
 def rules_of(pack: PolicyPack, floor: PolicyPack | None) -> RuleSet:
-    """The :class:`RuleSet` for a pack and its floor, cached (loaded packs are immutable)."""
-    key = (id(pack), id(floor))
-    hit = _RULESETS.get(key)
-    if hit is not None and hit[0] is pack and hit[1] is floor:
-        return hit[2]
-    rules = RuleSet(pack, floor)
-    _RULESETS[key] = (pack, floor, rules)  # keeps both alive, so their ids are never reused
-    return rules
-
-
-#: Citations put into words, per loaded pack and citation (both immutable).
-_CITED: dict[tuple[int, int], tuple[PolicyPack, Citation, CitationOut]] = {}
+    """The :class:`RuleSet` for a pack and its floor, built once."""
+    key, objects = (id(pack), id(floor)), (pack, floor)
+    hit = _RULESETS.get(key, objects)
+    return hit if hit is not None else _RULESETS.put(key, objects, RuleSet(pack, floor))
 
 
 class Reading:
