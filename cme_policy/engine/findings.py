@@ -39,11 +39,17 @@ ALWAYS = Said(True)
 
 
 def said(when: Outcome) -> Said:
-    if when.value is True:
-        return Said(True, (), tuple(when.explain()))
-    if when.value is UNKNOWN:
-        return Said(UNKNOWN, tuple(sorted(when.needed)))
-    return Said(False)
+    """What a finding needs of an outcome (put into words once per outcome: outcomes are shared)."""
+    got = when.words
+    if got is None:
+        if when.value is True:
+            got = Said(True, (), tuple(when.explain()))
+        elif when.value is UNKNOWN:
+            got = Said(UNKNOWN, tuple(sorted(when.needed)))
+        else:
+            got = Said(False)
+        when.words = got
+    return got
 
 
 _REQUIRED = Remembered(8192)

@@ -24,9 +24,16 @@ Because = tuple[Any, ...]
 
 @dataclass
 class Outcome:
+    """A condition's value, the facts an unknown one needs, and why a known one holds.
+
+    An outcome may be shared between every case whose facts gave it (:class:`_Explainer`): it
+    is never changed once made, except to remember it in words (``words``)."""
+
     value: Any  # True, False or UNKNOWN
     needed: set[str] = field(default_factory=set)
     because: list[Because] = field(default_factory=list)
+    #: The outcome in words, as :func:`cme_policy.engine.findings.said` puts it (made once).
+    words: Any = field(default=None, compare=False, repr=False)
 
     def explain(self) -> list[str]:
         return [_words(b) for b in self.because]
@@ -53,7 +60,10 @@ class Evaluator:
 
     def eval(self, cond: Condition) -> Outcome:
         """The condition's value with why it holds and what it needs (for a rule that fires)."""
-        return compile_condition(cond)(self)
+        hit = _EXPLAINERS.get(id(cond), (cond,))
+        if hit is None:
+            hit = _EXPLAINERS.put(id(cond), (cond,), _Explainer(cond))
+        return hit(self)
 
     def value(self, cond: Condition) -> Any:
         """The condition's value alone (``True``, ``False`` or ``UNKNOWN``): the fast test
@@ -69,6 +79,40 @@ Valued = Callable[[Evaluator], Any]
 #: Compiled closures per condition object (packs are immutable).
 _COMPILED = Remembered(65536)
 _VALUED = Remembered(65536)
+_EXPLAINERS = Remembered(65536)
+
+
+class _Explainer:
+    """A condition explained, remembered per the values of the facts it tests.
+
+    Why a condition holds (or what it needs) depends on nothing but the values of its facts,
+    and across a caseload the same values come again and again: a pupil on roll, absence
+    unexplained, whereabouts unknown, 14 school days. So the outcome is made once per distinct
+    set of values and shared (outcomes are never changed). Every fact the condition names is
+    read for the key, including any a left-to-right reading would not have needed: reading a
+    fact has no effect on the case, so this changes only the cost.
+    """
+
+    #: Distinct sets of fact values remembered per condition before it starts again.
+    KEPT = 1024
+
+    def __init__(self, cond: Condition) -> None:
+        self.explain = compile_condition(cond)
+        self.names = tuple(sorted(facts_in(cond)))
+        self.seen: dict[tuple[Any, ...], Outcome] = {}
+
+    def __call__(self, ev: Evaluator) -> Outcome:
+        facts = ev._facts
+        key = tuple(facts[n] if n in facts else ev.fact(n) for n in self.names)
+        try:
+            hit = self.seen.get(key)
+        except TypeError:  # a value that cannot be a key: explain it afresh
+            return self.explain(ev)
+        if hit is None:
+            if len(self.seen) >= self.KEPT:
+                self.seen.clear()
+            hit = self.seen[key] = self.explain(ev)
+        return hit
 
 
 def compile_condition(cond: Condition) -> Compiled:

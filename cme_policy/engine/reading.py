@@ -49,6 +49,9 @@ class RuleSet(list[tuple[Rule, PolicyPack]]):
         done_by: list[frozenset[EventKind]] = []
         keys: list[frozenset[Key]] = []
         tests: list[Valued | None] = []
+        untils: list[Valued | None] = []
+        counts_days: list[bool] = []
+        rises: list[bool] = []
         for rule, _ in self:
             for a in rule.then:
                 key = (a.kind, a.actor)
@@ -57,6 +60,9 @@ class RuleSet(list[tuple[Rule, PolicyPack]]):
                 completing.setdefault(key, set(COMPLETED_BY[a.kind])).update(a.completed_by or ())
             keys.append(frozenset((a.kind, a.actor) for a in rule.then))
             tests.append(compile_value(rule.when) if rule.when is not None else None)
+            untils.append(compile_value(rule.until) if rule.until is not None else None)
+            counts_days.append(rule.when is not None and _counts_school_days(rule.when))
+            rises.append(rule.when is None or rises_with_time(rule.when))
             completing_kinds = {
                 k for a in rule.then if a.permission is None for k in (a.completed_by or COMPLETED_BY[a.kind])
             }
@@ -74,6 +80,11 @@ class RuleSet(list[tuple[Rule, PolicyPack]]):
         #: Per rule: the duties it bears on, and its condition compiled for its value alone.
         self.keys = keys
         self.tests = tests
+        #: Per rule: its ``until`` compiled for its value; whether its condition counts school
+        #: days (which change every school day); whether it only grows truer as days pass.
+        self.untils = untils
+        self.counts_days = counts_days
+        self.rises = rises
         self._live: dict[dt.date, list[int]] = {}
 
     def live(self, on: dt.date) -> list[int]:
@@ -106,6 +117,7 @@ class Reading:
         self.rules = rules
         self.logic = Evaluator(view)
         self._arose: dict[str, Arose] = {}
+        self._changes: dict[tuple[bool, bool], list[dt.date]] = {}
         # The same case on other days, shared by every reading of it (facts read once a day).
         self._days: dict[dt.date, Reading] = days if days is not None else {}
 
@@ -174,8 +186,9 @@ class Reading:
         if when.value is False:
             return self._done_earlier(rule, owner, order)
         ended = False
-        if rule.until is not None and when.value is True:
-            ended = self.logic.value(rule.until) is True
+        until = self.rules.untils[order]
+        if until is not None and when.value is True:
+            ended = until(self.logic) is True
         out: list[Finding] = []
         gates: dict[tuple[ActionKind, Actor, Permission], list[Action]] = {}
         for action in rule.then:
@@ -191,13 +204,14 @@ class Reading:
                 out.append(self._permission(rule, owner, order, actions, permission, when))
         return out
 
-    def _applied_on(self, rule: Rule, day: dt.date) -> bool:
+    def _applied_on(self, order: int, day: dt.date) -> bool:
         """Did the rule certainly apply on ``day``, judged on the case as it stood then? A
         forbidden action is breached only if it was taken while its rule applied."""
-        then = self.as_of(day)
-        if rule.when is not None and then.logic.value(rule.when) is not True:
+        then = self.as_of(day).logic
+        test, until = self.rules.tests[order], self.rules.untils[order]
+        if test is not None and test(then) is not True:
             return False  # a breach is reported only where the rule certainly applied
-        return rule.until is None or then.logic.value(rule.until) is not True
+        return until is None or until(then) is not True
 
     def _done_earlier(self, rule: Rule, owner: PolicyPack, order: int) -> list[Finding]:
         """Duties done while the rule applied stay reported as done after it stops applying
@@ -220,15 +234,16 @@ class Reading:
                 if item is not None and item.out.status is Status.BREACHED:
                     out.append(item)
                 continue
-            assert rule.when is not None
+            test = self.rules.tests[order]
+            assert test is not None
             done = set(self._completions(action, None))
             implied = self._implied_completion(action)  # a later record proves it was done
             if implied is not None:
                 done.add(implied[0])
             done = sorted(done)
-            judged_on = next((d for d in done if self.as_of(d).logic.value(rule.when) is not False), None)
+            judged_on = next((d for d in done if test(self.as_of(d).logic) is not False), None)
             if judged_on is None and done:
-                judged_on = self._last_applied(rule, done[0])
+                judged_on = self._last_applied(order, done[0])
             if judged_on is not None:
                 then = self.as_of(judged_on)
                 item = then._action(rule, owner, order, action, then.logic.eval(rule.when))
@@ -237,18 +252,19 @@ class Reading:
                     out.append(item.with_reason(item.out.reason + note))
         return out
 
-    def _last_applied(self, rule: Rule, since: dt.date) -> dt.date | None:
+    def _last_applied(self, order: int, since: dt.date) -> dt.date | None:
         """The last day, from ``since`` to the day before the view's, on which the rule may have
         applied (its facts change only on :meth:`_change_days`), or ``None``."""
-        assert rule.when is not None
+        test = self.rules.tests[order]
+        assert test is not None
         # A condition that only grows truer as school days pass (its counts are tested "at
         # least") holds on the last day of a stretch with nothing recorded if on any day of
         # it: the recorded days and the day before each are enough to test, not every day.
-        every_day = not rises_with_time(rule.when)
-        for day in self._change_days(rule, every_day=every_day):
+        every_day = not self.rules.rises[order]
+        for day in self._change_days(order, every_day=every_day):
             if day < since:
                 return None
-            if self.as_of(day).logic.value(rule.when) is not False:
+            if test(self.as_of(day).logic) is not False:
                 return day
         return None
 
@@ -261,7 +277,7 @@ class Reading:
     ) -> Finding | None:
         """A rule's requirement ("by" a date, or undated) or prohibition, as one finding."""
         # The day a duty arose is only asked of a rule that certainly applies now.
-        arose = (lambda: self.arose(rule)) if when.value is True else None
+        arose = (lambda: self.arose(rule, order)) if when.value is True else None
         dated = compute(action.deadline, self.view, arose=arose) if action.deadline else UNDATED
         if dated.pending and action.deadline and action.deadline.type is DeadlineType.BY:
             return None  # a "by" duty anchored on an event starts when the event is recorded
@@ -271,11 +287,11 @@ class Reading:
             # An undated duty is done only by a record made on or after the day it arose.
             every = self._completions(action, None)
             if every:
-                since = self.arose(rule).earliest
+                since = self.arose(rule, order).earliest
                 early = [d for d in every if d < since]
         done = self._completions(action, since)
         if action.forbidden:
-            done = [d for d in sorted(set(done)) if self._applied_on(rule, d)]
+            done = [d for d in sorted(set(done)) if self._applied_on(order, d)]
         implied = None if action.forbidden else self._implied_completion(action)
         if implied is not None and done and not (action.repeat is None and implied[0] < done[0]):
             implied = None  # the first record of it decides, unless a record proves it done earlier
@@ -308,7 +324,7 @@ class Reading:
 
     # -- the day a duty arose ----------------------------------------------------------------
 
-    def arose(self, rule: Rule) -> Arose:
+    def arose(self, rule: Rule, order: int) -> Arose:
         """The first day of the current spell in which the rule's conditions all held.
 
         Facts only change on the days the case records something (an event, a dated change,
@@ -324,9 +340,10 @@ class Reading:
         start = earliest = view.on
         needed: set[str] = set()
         unsure = stopped = False
-        for day in self._change_days(rule):
+        test = self.rules.tests[order]
+        for day in self._change_days(order):
             then = self.as_of(day).logic
-            got = then.value(rule.when) if rule.when is not None else True
+            got = test(then) if test is not None else True
             if got is False:
                 stopped = True
                 break
@@ -341,13 +358,22 @@ class Reading:
         self._arose[rule.id] = out
         return out
 
-    def _change_days(self, rule: Rule, *, every_day: bool = True) -> list[dt.date]:
+    def _change_days(self, order: int, *, every_day: bool = True) -> list[dt.date]:
         """The days before the view's day on which the rule's facts may change, latest first.
 
         A school-day count changes every day: with ``every_day`` each day of the absence is
         listed; without it, only the day before each recorded day (and before the view's), the
-        last day of each stretch in which nothing is recorded.
+        last day of each stretch in which nothing is recorded. The same for every rule that
+        counts school days (or every one that does not), so worked out once per reading.
         """
+        counts = self.rules.counts_days[order]
+        key = (counts, every_day and counts)
+        got = self._changes.get(key)
+        if got is None:
+            got = self._changes[key] = self._days_changing(counts, every_day)
+        return got
+
+    def _days_changing(self, counts: bool, every_day: bool) -> list[dt.date]:
         view = self.view
         one = dt.timedelta(days=1)
         # Only the case's own dates: a spell that reaches back past all of them arose, as far
@@ -356,7 +382,7 @@ class Reading:
         first = view.case.absence.first_day_on
         if first is not None:
             days.add(first)
-            if rule.when is not None and _counts_school_days(rule.when) and first < view.on:
+            if counts and first < view.on:
                 if every_day:
                     span = (view.on - first).days
                     days.update(first + dt.timedelta(days=i) for i in range(min(span, 800)))
