@@ -421,7 +421,16 @@ def _shape_problems(data: Any) -> list[tuple[Loc, str]]:
 
     Bounds the work and memory of validation and keeps pathological values (deep nesting, a
     list that contains itself, megabyte strings, millions of entries) away from the models.
+    A case well inside every limit (nearly all of them) is passed by :func:`_values_within`
+    without building a field path for each value; any other is walked here, path by path.
     """
+    if 0 <= _values_within(data, 0) <= MAX_VALUES:
+        return []
+    return _walk_shape(data)
+
+
+def _walk_shape(data: Any) -> list[tuple[Loc, str]]:
+    """Every limit the plain data breaks, with its field path (see :func:`_shape_problems`)."""
     problems: list[tuple[Loc, str]] = []
     stack: list[tuple[Any, Loc]] = [(data, ())]
     count = 0
@@ -453,6 +462,50 @@ def _shape_problems(data: Any) -> list[tuple[Loc, str]]:
         elif isinstance(value, Iterator):
             problems.append((loc, "expected a list, not an iterator"))
     return problems
+
+
+#: Values that are never a problem in themselves (counted, not looked into).
+_SCALARS = frozenset({bool, int, float, type(None)})
+
+
+def _values_within(value: Any, depth: int) -> int:
+    """How many values ``value`` holds (itself included), or -1 where :func:`_shape_problems`
+    could find anything to report: it says no more than that the walk would find nothing.
+    Recursion is bounded by :data:`MAX_DEPTH`."""
+    if depth > MAX_DEPTH:
+        return -1
+    if isinstance(value, str | bytes | bytearray):
+        return 1 if len(value) <= MAX_TEXT else -1
+    if isinstance(value, Mapping):
+        if len(value) > MAX_FIELDS:
+            return -1
+        items: Any = value.values()
+        if not all(isinstance(k, str) for k in value):
+            return -1
+    elif isinstance(value, list | tuple | Set):
+        if len(value) > MAX_HISTORY:
+            return -1
+        items = value
+    elif isinstance(value, Iterator):
+        return -1
+    else:
+        return 1
+    n = 1
+    for item in items:
+        if depth >= MAX_DEPTH:  # the item itself is nested too deep
+            return -1
+        if type(item) in _SCALARS:
+            n += 1
+        elif type(item) is str:
+            if len(item) > MAX_TEXT:
+                return -1
+            n += 1
+        else:
+            got = _values_within(item, depth + 1)
+            if got < 0:
+                return -1
+            n += got
+    return n
 
 
 def check_case(data: Any) -> tuple[Case | None, list[tuple[Loc, str]]]:

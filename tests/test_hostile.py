@@ -631,3 +631,48 @@ def test_pathological_python_values_are_refused() -> None:
     ):
         exc = _refused_within_limits(lambda case=case: parse_case(case), CaseError)
         assert SENTINEL not in str(exc)
+
+
+# Plain data of every shape a decoder can hand over, some of it past the limits: deep nesting
+# (MAX_DEPTH is 8), long text (MAX_TEXT is 200), wide mappings (MAX_FIELDS is 32), keys that
+# are not text, and iterators.
+_leaves = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False),
+    st.text(max_size=5),
+    st.text(min_size=195, max_size=205),
+    st.binary(max_size=3),
+    st.builds(iter, st.lists(st.integers(), max_size=2)),
+)
+_plain = st.recursive(
+    _leaves,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.lists(inner, max_size=3).map(tuple),
+        st.dictionaries(st.text(max_size=3), inner, max_size=4),
+        st.dictionaries(st.one_of(st.text(max_size=2), st.integers()), inner, max_size=3),
+        st.dictionaries(st.text(min_size=1, max_size=4), st.none(), min_size=30, max_size=36),
+    ),
+    max_leaves=60,
+)
+
+
+def _nest(value: Any, wrappers: list[bool]) -> Any:
+    for in_list in wrappers:
+        value = [value] if in_list else {"k": value}
+    return value
+
+
+# Data nested close to the depth limit and past it, with anything at the bottom.
+_deep = st.builds(_nest, _plain, st.lists(st.booleans(), min_size=5, max_size=10))
+
+
+@given(st.one_of(_plain, _deep))
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+def test_the_quick_pass_over_a_case_never_hides_a_problem(data: Any) -> None:
+    """Cases inside every limit skip the path-by-path walk: it finds exactly what the walk finds."""
+    from cme_policy.case import _shape_problems, _walk_shape
+
+    assert _shape_problems(data) == _walk_shape(data)
