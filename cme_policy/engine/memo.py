@@ -9,6 +9,7 @@ remembered here and the very same (immutable) object is returned each time.
 from __future__ import annotations
 
 from collections.abc import Hashable
+from operator import is_
 from typing import Any
 
 
@@ -30,12 +31,9 @@ class Remembered:
         if hit is None:
             return None
         held, value = hit
-        if len(held) != len(objects):
-            return None
-        for a, b in zip(held, objects, strict=True):  # a plain loop: this is on the hot path
-            if a is not b:
-                return None
-        return value
+        if len(held) == len(objects) and all(map(is_, held, objects)):
+            return value
+        return None
 
     def put(self, key: Hashable, objects: tuple[object, ...], value: Any) -> Any:
         if len(self._entries) >= self.kept:

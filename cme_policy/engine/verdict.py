@@ -33,6 +33,8 @@ from .memo import Remembered
 Key = tuple[ActionKind, Actor]
 
 _OUTSTANDING = (Status.OVERDUE, Status.DUE, Status.UPCOMING)
+#: The roles that make an action need a permission.
+_PERMITTING = frozenset({Role.GROUND, Role.RESTRICTION})
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,7 @@ class _Verdict:
         self.statutory = key[0] in STATUTORY_GROUNDS
         self.caveats: list[str] = []
         self._taken_on: list[dt.date] | None = None
+        self._roles = {f.out.role for f in findings}
 
     def _role(self, findings: list[Finding], role: Role) -> list[RuleFinding]:
         return [f.out for f in findings if f.out.role is role]
@@ -122,8 +125,7 @@ class _Verdict:
     @property
     def gated(self) -> bool:
         """Whether taking the action needs a permission (a ground, or no restriction unmet)."""
-        roles = {f.out.role for f in self.findings}
-        return self.statutory or bool(roles & {Role.GROUND, Role.RESTRICTION})
+        return self.statutory or bool(self._roles & _PERMITTING)
 
     # -- the entry ---------------------------------------------------------------------------
 
@@ -131,7 +133,7 @@ class _Verdict:
         """The days the action was recorded as taken, where that needs judging: for an action
         that needs a permission or may be forbidden."""
         if self._taken_on is None:
-            gated_or_forbidden = self.gated or any(f.out.role is Role.PROHIBITION for f in self.findings)
+            gated_or_forbidden = self.gated or Role.PROHIBITION in self._roles
             self._taken_on = self.judge.completions(self.key, self.findings) if gated_or_forbidden else []
         return self._taken_on
 
