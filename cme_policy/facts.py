@@ -497,6 +497,10 @@ ANCHORS: dict[str, str] = {
 }
 
 
+#: Event kinds by name (a dict lookup, where EventKind(name) searches the enum).
+_EVENT_KINDS: dict[str, EventKind] = {k.value: k for k in EventKind}
+
+
 def anchor_date(view: CaseView, anchor: str) -> Any:
     """The anchor's date, ``None`` when the anchor event is known not to have happened yet,
     or ``UNKNOWN`` when the case does not say."""
@@ -520,7 +524,7 @@ def anchor_date(view: CaseView, anchor: str) -> Any:
     if anchor == "compulsory_school_age_ends":
         born = view.case.child.date_of_birth
         return UNKNOWN if born is None else compulsory_school_age(born).ends_on
-    kind = EventKind(anchor)
+    kind = _EVENT_KINDS[anchor]
     got = view.first(kind)
     if got is not None:
         return got

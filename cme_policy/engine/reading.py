@@ -86,6 +86,15 @@ class RuleSet(list[tuple[Rule, PolicyPack]]):
         self.counts_days = counts_days
         self.rises = rises
         self._live: dict[dt.date, list[int]] = {}
+        #: Per action (by id; the rules keep the actions alive): the events that complete it,
+        #: and the events whose record proves one of those happened (IMPLIED_BY).
+        self.completed_by: dict[int, tuple[EventKind, ...]] = {}
+        self.proved_by: dict[int, frozenset[EventKind]] = {}
+        for rule, _ in self:
+            for a in rule.then:
+                kinds = tuple(a.completed_by or COMPLETED_BY[a.kind])
+                self.completed_by[id(a)] = kinds
+                self.proved_by[id(a)] = frozenset(p for k in kinds for p in IMPLIED_BY.get(k, ()))
 
     def live(self, on: dt.date) -> list[int]:
         """The places of the rules in force on ``on`` (the rule and the pack defining it)."""
@@ -269,8 +278,7 @@ class Reading:
         return None
 
     def _completions(self, rule_action: Action, since: dt.date | None) -> list[dt.date]:
-        kinds = rule_action.completed_by or COMPLETED_BY[rule_action.kind]
-        return self.view.dates_of(kinds, since)
+        return self.view.dates_of(self.rules.completed_by[id(rule_action)], since)
 
     def _action(
         self, rule: Rule, owner: PolicyPack, order: int, action: Action, when: Outcome
@@ -318,7 +326,9 @@ class Reading:
     def _implied_completion(self, action: Action) -> tuple[dt.date, EventKind] | None:
         """A completing event not recorded, but proved by a later record (an assigned referral
         was made): the date of that record, on or before which the action was done."""
-        kinds = action.completed_by or COMPLETED_BY[action.kind]
+        if self.rules.proved_by[id(action)].isdisjoint(self.view.index.by_kind):
+            return None  # nothing that could prove it is recorded, on any day
+        kinds = self.rules.completed_by[id(action)]
         found = [(i.latest, i.by) for k in kinds if (i := self.view.implied(k)) is not None]
         return min(found) if found else None
 
