@@ -205,6 +205,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run as ``python -m cme_policy.cli``, this file is the module ``__main__``, while the
+    # command modules register with ``cme_policy.cli``: run that module's main, which has them.
+    from cme_policy.cli import main as _main
+
+    sys.exit(_main())
 
 __all__ = ["COMMANDS", "command", "main"]

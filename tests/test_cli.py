@@ -87,3 +87,14 @@ def test_console_script_runs_from_any_directory(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert "refer_to_cme" in proc.stdout
+
+
+@pytest.mark.parametrize("module", ["cme_policy.cli", "cme_policy"])
+def test_python_dash_m_has_every_command(module: str, tmp_path) -> None:
+    """Run as a module, the CLI offers the commands other modules register (worklist, serve...)."""
+    proc = subprocess.run(
+        [sys.executable, "-m", module, "--help"], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    for name in ("evaluate", "worklist", "check", "serve"):
+        assert name in proc.stdout
