@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterator, Sequence
 from .errors import CMEPolicyError, InputError
 
 EXIT_OK, EXIT_FAIL, EXIT_INPUT = 0, 1, 2
+#: Stopped by Ctrl-C (128 + SIGINT, as a shell reports it).
+EXIT_INTERRUPTED = 130
 
 
 def _print_problems(exc: InputError) -> int:
@@ -199,6 +201,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INPUT
     except BrokenPipeError:
         return EXIT_OK
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except OSError as exc:  # an output file that cannot be written (inputs never raise it)
         print(f"error: {exc.filename}: {exc.strerror}", file=sys.stderr)
         return EXIT_INPUT
@@ -211,4 +216,4 @@ if __name__ == "__main__":
 
     sys.exit(_main())
 
-__all__ = ["COMMANDS", "command", "main"]
+__all__ = ["COMMANDS", "EXIT_INTERRUPTED", "command", "main"]

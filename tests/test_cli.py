@@ -98,3 +98,15 @@ def test_python_dash_m_has_every_command(module: str, tmp_path) -> None:
     assert proc.returncode == 0, proc.stderr
     for name in ("evaluate", "worklist", "check", "serve"):
         assert name in proc.stdout
+
+
+def test_ctrl_c_in_any_command_exits_130_without_a_traceback(monkeypatch, capsys) -> None:
+    from cme_policy import cli
+
+    def interrupted(args: object) -> int:
+        raise KeyboardInterrupt
+
+    help_text, setup, _ = cli.COMMANDS["validate"]
+    monkeypatch.setitem(cli.COMMANDS, "validate", (help_text, setup, interrupted))
+    assert main(["validate", str(ROOT / "policies" / "kent.yaml")]) == 130
+    assert capsys.readouterr().err == "interrupted\n"
