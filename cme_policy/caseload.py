@@ -13,6 +13,9 @@ a comma):
 
 * **JSON Lines** (``.jsonl``, ``.ndjson``): one JSON object per line; blank lines skipped. A
   line that is not valid JSON is reported with its line number and the next line is read.
+  With ``undecoded=True`` the lines come as :class:`RawLine` items, their bytes as read, to be
+  decoded (:meth:`RawLine.decoded`) where the record is evaluated: ``cme-policy worklist``
+  sends them so to its worker processes, and the reading process decodes nothing.
 * **JSON** (``.json``): a list of objects, read one element at a time. An element that is not
   valid JSON ends the reading (a JSON list cannot be resynchronised), after the records before
   it.
@@ -41,7 +44,7 @@ a comma):
 
 Limits: a record (a line, a list element, a row) of at most :data:`MAX_RECORD_BYTES`; the case
 limits of :func:`cme_policy.parse_case`. Text must be UTF-8; JSON with a duplicate key,
-``NaN`` or ``Infinity``, or nested too deep, is refused.
+``NaN`` or ``Infinity``, or nested more than :data:`MAX_NESTING` levels deep, is refused.
 """
 
 from __future__ import annotations
@@ -56,7 +59,7 @@ import stat
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, NamedTuple
 
 from .batch import POLICY_KEY, Record, RecordError, readable_ref
 from .errors import CaseError, Problem
@@ -131,14 +134,20 @@ def sniff(stream: BinaryIO) -> tuple[str, BinaryIO]:
 
 
 def read_caseload(
-    path: str | Path, input_format: str | None = None, *, on_open: Callable[[BinaryIO], None] | None = None
-) -> Iterator[Record | RecordError]:
+    path: str | Path,
+    input_format: str | None = None,
+    *,
+    on_open: Callable[[BinaryIO], None] | None = None,
+    undecoded: bool = False,
+) -> Iterator[Record | RecordError | RawLine]:
     """Every record of a caseload file (``-``: standard input), one at a time.
 
     ``input_format`` is one of :data:`FORMATS` (default: from the suffix, else recognised from
     the first characters). ``on_open`` is called with the binary stream once it is open (a
-    progress bar reads its position). Raises :class:`~cme_policy.errors.CaseError` for a file
-    that cannot be read at all, when the first record is asked for.
+    progress bar reads its position). With ``undecoded``, a JSON Lines record comes as a
+    :class:`RawLine`, for its evaluator to decode (other formats are decoded here, as always).
+    Raises :class:`~cme_policy.errors.CaseError` for a file that cannot be read at all, when
+    the first record is asked for.
     """
     stream, name = open_caseload(str(path))
     if on_open is not None:
@@ -151,7 +160,10 @@ def read_caseload(
             stream = io.BufferedReader(stream)  # type: ignore[arg-type]
         if kind not in FORMATS:
             raise CaseError([Problem("", f"unknown caseload format {kind!r}", name)], "cannot read caseload")
-        yield from _READERS[kind](stream, name)
+        if undecoded and kind == "jsonl":
+            yield from jsonl_lines(stream, name)
+        else:
+            yield from _READERS[kind](stream, name)
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
@@ -190,13 +202,35 @@ def _too_long(position: int, name: str, line: int) -> RecordError:
 
 
 _DECODER = STRICT
+#: The most levels of objects and lists a JSON record may nest, as for a YAML one (a case nests
+#: 8 at most). Deeper is refused, "nested too deeply", whatever the stack of the process that
+#: decodes it (left to the recursion limit, a worker and the reading process would answer
+#: differently near it) and before such a record could be too deep to send to a worker.
+MAX_NESTING = 64
+_TOO_DEEP = "nested too deeply"
+
+
+def _nested_deeper(data: Any, limit: int = MAX_NESTING) -> bool:
+    """Whether decoded JSON nests objects and lists more than ``limit`` levels deep."""
+    level = [data]  # the values at one depth, a depth at a time
+    for _ in range(limit):
+        below: list[Any] = []
+        for value in level:
+            if isinstance(value, dict):
+                below.extend(value.values())
+            elif isinstance(value, list):
+                below.extend(value)
+        if not below:
+            return False
+        level = below
+    return any(isinstance(value, dict | list) for value in level)
 
 
 def _json_problem(exc: Exception, name: str, line: int, column: int = 1) -> Problem:
     if isinstance(exc, json.JSONDecodeError):
         return Problem("", f"not valid JSON: {exc.msg}", name, line, column + exc.colno - 1)
     if isinstance(exc, RecursionError):
-        return Problem("", "nested too deeply", name, line, column)
+        return Problem("", _TOO_DEEP, name, line, column)
     if isinstance(exc, UnicodeDecodeError):
         return Problem("", f"not UTF-8 text (byte {exc.start})", name, line, column)
     return Problem("", f"not valid JSON: {str(exc)[:80]}", name, line, column)
@@ -206,21 +240,42 @@ def _decode(raw: bytes) -> str:
     return raw.decode("utf-8").removeprefix("\ufeff")
 
 
-def read_jsonl(stream: BinaryIO, name: str) -> Iterator[Record | RecordError]:
+class RawLine(NamedTuple):
+    """A JSON Lines record as read, not yet decoded: the line's bytes, the file's name and the
+    line's number. A few hundred bytes that cost next to nothing to send to a worker process."""
+
+    text: bytes
+    file: str
+    line: int
+
+    def decoded(self, position: int) -> Record | RecordError:
+        """The record, or why the line is not one (``position``: the record's place in the
+        caseload). Where a JSON line is decoded, in whichever process evaluates it."""
+        try:
+            data = _DECODER.decode(_decode(self.text))
+        except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
+            return RecordError(position, None, (_json_problem(exc, self.file, self.line),))
+        if self.text.count(b"[") + self.text.count(b"{") > MAX_NESTING and _nested_deeper(data):
+            # As when the decoder itself gives up (RecursionError): no case_ref either way.
+            return RecordError(position, None, (Problem("", _TOO_DEEP, self.file, self.line, 1),))
+        return Record(data, self.file, self.line)
+
+
+def jsonl_lines(stream: BinaryIO, name: str) -> Iterator[RawLine | RecordError]:
+    """Each non-blank line of JSON Lines, undecoded; a :class:`RecordError` for one too long."""
     position = 0
     for number, raw in _lines(stream):
-        if raw is not None and not raw.strip():
-            continue
-        position += 1
         if raw is None:
+            position += 1
             yield _too_long(position, name, number)
-            continue
-        try:
-            data = _DECODER.decode(_decode(raw))
-        except (ValueError, RecursionError) as exc:
-            yield RecordError(position, None, (_json_problem(exc, name, number),))
-            continue
-        yield Record(data, name, number)
+        elif not raw.isspace():  # a blank line is not a record
+            position += 1
+            yield RawLine(raw, name, number)
+
+
+def read_jsonl(stream: BinaryIO, name: str) -> Iterator[Record | RecordError]:
+    for position, item in enumerate(jsonl_lines(stream, name), 1):
+        yield item if isinstance(item, RecordError) else item.decoded(position)
 
 
 _SPACE = re.compile(r"[ \t\r\n]*")
@@ -295,9 +350,13 @@ def read_json_list(stream: BinaryIO, name: str) -> Iterator[Record | RecordError
                 except (ValueError, RecursionError) as exc:
                     yield error(position, exc)
                     return
-            yield Record(data, name, state["line"])
-            state["line"] += state["text"].count("\n", 0, end)
-            state["text"] = state["text"][end:]
+            text = state["text"]
+            if text.count("[", 0, end) + text.count("{", 0, end) > MAX_NESTING and _nested_deeper(data):
+                yield error(position, None, _TOO_DEEP)
+            else:
+                yield Record(data, name, state["line"])
+            state["line"] += text.count("\n", 0, end)
+            state["text"] = text[end:]
     except UnicodeDecodeError as exc:
         yield error(position or 1, exc)
 
@@ -533,4 +592,6 @@ def read_csv(stream: BinaryIO, name: str) -> Iterator[Record | RecordError]:
 
 _READERS = {"jsonl": read_jsonl, "json": read_json_list, "yaml": read_yaml_list, "csv": read_csv}
 
-__all__ = ["FORMATS", "MAX_RECORD_BYTES", "csv_columns", "read_caseload"]
+__all__ = [
+    "FORMATS", "MAX_NESTING", "MAX_RECORD_BYTES", "RawLine", "csv_columns", "jsonl_lines", "read_caseload"
+]

@@ -285,7 +285,8 @@ def cmd_worklist(args: argparse.Namespace) -> int:
         except (OSError, ValueError, AttributeError):
             progress.fd = None
 
-    records = read_caseload(args.caseload, args.input_format, on_open=opened)
+    # JSON lines come undecoded: they are decoded where they are evaluated (worklist_jobs).
+    records = read_caseload(args.caseload, args.input_format, on_open=opened, undecoded=True)
     shown_errors = []
 
     def report(err: Any) -> None:

@@ -1,8 +1,13 @@
 """The worklist's evaluation: caseload records to worklist lines, a chunk at a time, in this
 process or in worker processes (``cme-policy worklist --jobs N``).
 
-The reading process reads the caseload and cuts it into chunks of :data:`CHUNK` records. Each
-chunk is evaluated where it is sent (a worker process, or this one) into a :class:`Tally`:
+The reading process reads the caseload and cuts it into chunks of :data:`CHUNK` records. It
+decodes no JSON Lines: each line comes from the reader undecoded, a
+:class:`~cme_policy.caseload.RawLine` (its bytes, file name and line number), and is decoded in
+:meth:`Evaluator.tally`, with the record's evaluation, wherever that runs; a line that is not
+JSON is reported there as the reader reports it, with its position and line. A JSON or YAML
+list, and CSV, are decoded by the reader, in the reading process. Each chunk is evaluated
+where it is sent (a worker process, or this one) into a :class:`Tally`:
 the worklist lines of its cases, its verdicts counted by status, and its
 :class:`~cme_policy.batch.RecordError` items, which name field paths, never values. Only that
 comes back from a worker; a full evaluation result never crosses a process boundary. Tallies
@@ -40,7 +45,11 @@ if TYPE_CHECKING:
     from concurrent.futures import Future
 
     from .batch import Batch, Record, RecordError
+    from .caseload import RawLine
     from .result import EvaluationResult
+
+    #: What the reader gives: a record, one that could not be read, or a JSON line to decode.
+    Read = Record | RecordError | RawLine
 
 #: Records per chunk: large enough that sending it costs little beside evaluating it (about a
 #: quarter of a second of work at 1 ms a case), small enough that the workers share the end.
@@ -167,12 +176,15 @@ class Evaluator:
         )
         self.lines = Lines(self.batch, setup.on, setup.within, setup.by_actor)
 
-    def tally(self, records: list[Record | RecordError], start: int) -> Tally:
+    def tally(self, records: list[Read], start: int) -> Tally:
         """The tally of records numbered from ``start`` (their positions in the caseload)."""
         from .batch import RecordError
+        from .caseload import RawLine
 
         out = Tally(len(records))
         for position, record in enumerate(records, start):
+            if isinstance(record, RawLine):
+                record = record.decoded(position)  # a JSON line is decoded here, and only here
             item = record if isinstance(record, RecordError) else self.batch.one(record, self.day, position)
             if isinstance(item, RecordError):
                 out.errors.append(item if item.position == position else replace(item, position=position))
@@ -198,7 +210,7 @@ def _start_worker(setup: Setup) -> None:
     _evaluator = Evaluator(setup)
 
 
-def _tally(records: list[Record | RecordError], start: int) -> Tally:
+def _tally(records: list[Read], start: int) -> Tally:
     assert _evaluator is not None, "the worker was not started with its packs"
     return _evaluator.tally(records, start)
 
@@ -206,15 +218,13 @@ def _tally(records: list[Record | RecordError], start: int) -> Tally:
 # -- in the reading process --------------------------------------------------------------------
 
 
-def _chunks(records: Iterable[Record | RecordError]) -> Iterator[list[Record | RecordError]]:
+def _chunks(records: Iterable[Read]) -> Iterator[list[Read]]:
     it = iter(records)
     while chunk := list(islice(it, CHUNK)):
         yield chunk
 
 
-def tallies(
-    records: Iterable[Record | RecordError], setup: Setup, jobs: int, batch: Batch | None = None
-) -> Iterator[Tally]:
+def tallies(records: Iterable[Read], setup: Setup, jobs: int, batch: Batch | None = None) -> Iterator[Tally]:
     """A :class:`Tally` per chunk of ``records``, in input order, evaluated by ``jobs`` worker
     processes (in this process for ``jobs`` 1 or a caseload under :data:`SMALL` records).
     ``batch``, already loaded from ``setup``, serves this process. Close the iterator to stop
@@ -239,7 +249,7 @@ def _pool(setup: Setup, jobs: int) -> Any:
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
         # Imported once in the server, before any fork: each worker starts with them loaded.
-        context.set_forkserver_preload([__name__, "cme_policy.batch"])
+        context.set_forkserver_preload([__name__, "cme_policy.batch", "cme_policy.caseload"])
     else:
         context = multiprocessing.get_context("spawn")
     try:
@@ -248,9 +258,7 @@ def _pool(setup: Setup, jobs: int) -> Any:
         raise WorkerError(f"cannot start worker processes ({exc.strerror}): try --jobs 1") from None
 
 
-def _pooled(
-    records: Iterable[Record | RecordError], setup: Setup, jobs: int, local: Evaluator
-) -> Iterator[Tally]:
+def _pooled(records: Iterable[Read], setup: Setup, jobs: int, local: Evaluator) -> Iterator[Tally]:
     from concurrent.futures.process import BrokenProcessPool
 
     pool = None

@@ -259,3 +259,117 @@ def test_ctrl_c_stops_the_workers_and_writes_nothing(
     assert small_chunks == [2]
     assert code == 130 and out == b""
     assert "interrupted: no worklist written" in err
+
+
+# -- JSON lines are decoded where they are evaluated ---------------------------------------------
+
+
+def _nested(depth: int) -> str:
+    """A case whose child is a value nested ``depth`` levels deep (the record: one more)."""
+    return '{"case_ref": "DEEP", "child": ' + "[" * (depth - 1) + "]" * (depth - 1) + "}"
+
+
+@pytest.fixture
+def odd_jsonl(tmp_path: Path, caseload_lines: list[str]) -> tuple[Path, dict[int, tuple[int, str]]]:
+    """JSON lines as a file may hold them, among good ones: each odd line with what its report
+    says, keyed by record position, with its line number (blank lines are not records)."""
+    good = iter(line.encode() for line in caseload_lines if line.startswith('{"case_ref": "GEN-'))
+    odd: list[tuple[bytes, str | None]] = [
+        (b"{not json", "not valid JSON: Expecting property name enclosed in double quotes"),
+        (b"", None),
+        (b" \t\r", None),
+        (b"\xef\xbb\xbf" + next(good), ""),  # a byte order mark before a good record: read
+        (b'{"case_ref": "U8", "x": "\xff"}', "not UTF-8 text (byte 25)"),
+        (b"[1, 2]", "a case must be a mapping of fields"),
+        (b'{"case_ref": "TWICE", "case_ref": "TWICE"}', "not valid JSON: duplicate key in an object"),
+        (next(good).rstrip() + b"\r", ""),  # a Windows line end: read
+        (_nested(64).encode(), "child[0][0][0][0][0][0][0][0]: nested more than 8 levels deep"),
+        (_nested(65).encode(), "nested too deeply"),
+        # Nested as deep as the recursion limit lets a process decode, give or take its stack:
+        # the same answer in a worker and here.
+        *((_nested(depth).encode(), "nested too deeply") for depth in range(900, 1001, 4)),
+        (b"[" * 100_000, "nested too deeply"),
+    ]
+    lines: list[bytes] = []
+    expected: dict[int, tuple[int, str]] = {}
+    position = 0
+    for text, report in odd:
+        for _ in range(2):
+            lines.append(next(good))
+            position += 1
+        lines.append(text)
+        if report is not None:
+            position += 1
+            if report:
+                expected[position] = (len(lines), report)
+    lines.extend(next(good) for _ in range(25))
+    path = tmp_path / "odd.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    return path, expected
+
+
+def test_odd_lines_are_reported_alike_from_workers_and_from_one_process(
+    odd_jsonl: tuple[Path, dict[int, tuple[int, str]]],
+    small_chunks: list[int],
+    monkeypatch: pytest.MonkeyPatch,
+    capsysbinary: pytest.CaptureFixture[bytes],
+) -> None:
+    path, expected = odd_jsonl
+    decoded_here: list[int] = []
+    real = caseload.RawLine.decoded
+
+    def decoded(self: caseload.RawLine, position: int) -> Any:
+        decoded_here.append(position)
+        return real(self, position)
+
+    monkeypatch.setattr(caseload.RawLine, "decoded", decoded)
+    for fmt in ("json", "csv"):
+        args = [str(path), "--on", ON, "--policy", "kent", "--within", "5", "--format", fmt]
+        one = _run(capsysbinary, *args, "--jobs", "1")
+        records = len(decoded_here)
+        assert records > 80  # in one process, every line is decoded here
+        two = _run(capsysbinary, *args, "--jobs", "2")
+        assert len(decoded_here) == records  # with workers, none is: they decode their own
+        assert two == one
+        decoded_here.clear()
+    assert small_chunks == [2, 2]
+    code, _, err = two
+    assert code == 2
+    reports = re.findall(r"^record (\d+)(?: \(\w+\))?: (\S+?):(\d+):\d+: (.*)$", err, flags=re.MULTILINE)
+    assert [(int(p), int(line), what) for p, _, line, what in reports] == [
+        (p, line, what) for p, (line, what) in sorted(expected.items())
+    ]
+    assert {file for _, file, _, _ in reports} == {str(path)}
+    assert f"{records} case(s) read, {len(expected)} with errors" in err
+
+
+def test_undecoded_lines_decode_as_the_reader_decodes_them(
+    odd_jsonl: tuple[Path, dict[int, tuple[int, str]]],
+) -> None:
+    path, _ = odd_jsonl
+    raw = list(caseload.read_caseload(path, undecoded=True))
+    assert all(isinstance(item, caseload.RawLine) for item in raw)
+    assert [item.decoded(n) for n, item in enumerate(raw, 1)] == list(caseload.read_caseload(path))
+
+
+def test_other_formats_are_decoded_by_the_reader(tmp_path: Path, caseload_lines: list[str]) -> None:
+    path = tmp_path / "caseload.json"
+    path.write_text("[" + ",".join(caseload_lines[:5]) + "]", encoding="utf-8")
+    assert list(caseload.read_caseload(path, undecoded=True)) == list(caseload.read_caseload(path))
+
+
+def test_a_json_list_nested_too_deep_is_a_record_error_not_a_crash(
+    tmp_path: Path,
+    caseload_lines: list[str],
+    small_chunks: list[int],
+    capsysbinary: pytest.CaptureFixture[bytes],
+) -> None:
+    # Decoded, it was too deep to send to a worker: the run stopped with a RecursionError.
+    good = [line for line in caseload_lines if line.startswith('{"case_ref": "GEN-')]
+    path = tmp_path / "caseload.json"
+    path.write_text("[\n" + ",\n".join([*good[:10], _nested(600), *good[10:40]]) + "\n]\n", encoding="utf-8")
+    args = [str(path), "--on", ON, "--policy", "kent", "--format", "csv"]
+    one = _run(capsysbinary, *args, "--jobs", "1")
+    assert _run(capsysbinary, *args, "--jobs", "2") == one
+    assert small_chunks == [2]
+    assert one[0] == 2 and f"record 11: {path}:12:1: nested too deeply\n" in one[2]
