@@ -23,7 +23,8 @@ from ..school_age import compulsory_school_age
 from ..vocabulary import ActionKind, CaseState, EventKind
 from .deadlines import TERM_NOTE
 from .memo import Remembered
-from .reading import Judge, Reading, rules_of
+from .reading import Judge, Reading
+from .ruleset import rules_of
 from .verdict import Key, combine
 
 #: The national pack every local pack is evaluated on, unless asked for its own text alone.
