@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterator, Mapping, Set
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 from pydantic import (
@@ -26,23 +26,16 @@ from pydantic import (
     model_validator,
 )
 
+from .case_shape import MAX_HISTORY, Loc, shape_problems
 from .dates import MAX_DATE, MIN_DATE, parse_date
 from .errors import CaseError, Problem
 from .suggest import did_you_mean
 from .vocabulary import EventKind, RiskLevel, SafeguardingConcern, SchoolPhase, SchoolType
 
-# Input limits, checked on the plain data before any model is built (README, "Untrusted input
-# and limits"). Each is far above what a real case needs: the deepest field,
-# school.term_dates[i].terms[j].start_on, is five levels down.
-MAX_HISTORY = 10_000
-MAX_TEXT = 200
-MAX_DEPTH = 8
-MAX_FIELDS = 32
-MAX_VALUES = 200_000
+# Limits on the term dates a case may carry (checked by the models below); the limits on the
+# plain data as a whole are in case_shape.
 MAX_TERM_YEARS = 60
 MAX_CLOSURE_DAYS = 2_000
-
-Loc = tuple[str | int, ...]
 
 
 def _none_is_unknown(value: Any) -> Any:
@@ -416,98 +409,6 @@ def problems_from_validation(exc: ValidationError, prefix: Loc = ()) -> list[Pro
     return [Problem(format_loc((*prefix, *loc)), msg) for loc, msg in _validation_problems(exc)]
 
 
-def _shape_problems(data: Any) -> list[tuple[Loc, str]]:
-    """Limits on the plain data, checked with an explicit stack before pydantic sees it.
-
-    Bounds the work and memory of validation and keeps pathological values (deep nesting, a
-    list that contains itself, megabyte strings, millions of entries) away from the models.
-    A case well inside every limit (nearly all of them) is passed by :func:`_values_within`
-    without building a field path for each value; any other is walked here, path by path.
-    """
-    if 0 <= _values_within(data, 0) <= MAX_VALUES:
-        return []
-    return _walk_shape(data)
-
-
-def _walk_shape(data: Any) -> list[tuple[Loc, str]]:
-    """Every limit the plain data breaks, with its field path (see :func:`_shape_problems`)."""
-    problems: list[tuple[Loc, str]] = []
-    stack: list[tuple[Any, Loc]] = [(data, ())]
-    count = 0
-    while stack:
-        value, loc = stack.pop()
-        count += 1
-        if count > MAX_VALUES:
-            return [((), f"the case has more than {MAX_VALUES} values")]
-        if len(loc) > MAX_DEPTH:
-            problems.append((loc, f"nested more than {MAX_DEPTH} levels deep"))
-            continue
-        if isinstance(value, str | bytes | bytearray):
-            if len(value) > MAX_TEXT:
-                problems.append((loc, f"text longer than {MAX_TEXT} characters"))
-        elif isinstance(value, Mapping):
-            if len(value) > MAX_FIELDS:
-                problems.append((loc, f"more than {MAX_FIELDS} fields"))
-                continue
-            for key, item in value.items():
-                if not isinstance(key, str):
-                    problems.append((loc, "field names must be text"))
-                    continue
-                stack.append((item, (*loc, key)))
-        elif isinstance(value, list | tuple | Set):
-            if len(value) > MAX_HISTORY:
-                problems.append((loc, f"more than {MAX_HISTORY} entries"))
-                continue
-            stack.extend((item, (*loc, i)) for i, item in enumerate(value))
-        elif isinstance(value, Iterator):
-            problems.append((loc, "expected a list, not an iterator"))
-    return problems
-
-
-#: Values that are never a problem in themselves (counted, not looked into).
-_SCALARS = frozenset({bool, int, float, type(None)})
-
-
-def _values_within(value: Any, depth: int) -> int:
-    """How many values ``value`` holds (itself included), or -1 where :func:`_shape_problems`
-    could find anything to report: it says no more than that the walk would find nothing.
-    Recursion is bounded by :data:`MAX_DEPTH`."""
-    if depth > MAX_DEPTH:
-        return -1
-    if isinstance(value, str | bytes | bytearray):
-        return 1 if len(value) <= MAX_TEXT else -1
-    if isinstance(value, Mapping):
-        if len(value) > MAX_FIELDS:
-            return -1
-        items: Any = value.values()
-        if not all(isinstance(k, str) for k in value):
-            return -1
-    elif isinstance(value, list | tuple | Set):
-        if len(value) > MAX_HISTORY:
-            return -1
-        items = value
-    elif isinstance(value, Iterator):
-        return -1
-    else:
-        return 1
-    n = 1
-    for item in items:
-        if depth >= MAX_DEPTH:  # the item itself is nested too deep
-            return -1
-        if type(item) in _SCALARS:
-            n += 1
-        elif type(item) is str:
-            if len(item) > MAX_TEXT:
-                return -1
-            n += 1
-        else:
-            got = _values_within(item, depth + 1)
-            if got < 0:
-                return -1
-            n += got
-    return n
-
-
 def check_case(data: Any) -> tuple[Case | None, list[tuple[Loc, str]]]:
     """A :class:`Case` from plain data, or every problem as ``(field path, message)``.
 
@@ -517,7 +418,7 @@ def check_case(data: Any) -> tuple[Case | None, list[tuple[Loc, str]]]:
         return data, []
     if not isinstance(data, Mapping):
         return None, [((), "a case must be a mapping of fields")]
-    problems = _shape_problems(data)
+    problems = shape_problems(data)
     if problems:
         return None, problems
     try:

@@ -673,6 +673,6 @@ _deep = st.builds(_nest, _plain, st.lists(st.booleans(), min_size=5, max_size=10
 @settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
 def test_the_quick_pass_over_a_case_never_hides_a_problem(data: Any) -> None:
     """Cases inside every limit skip the path-by-path walk: it finds exactly what the walk finds."""
-    from cme_policy.case import _shape_problems, _walk_shape
+    from cme_policy.case_shape import shape_problems, walk_shape
 
-    assert _shape_problems(data) == _walk_shape(data)
+    assert shape_problems(data) == walk_shape(data)
