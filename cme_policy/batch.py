@@ -137,7 +137,7 @@ class Batch:
             return hit
         shipped = shipped_policies()
         if name not in shipped:
-            from .pack.check import did_you_mean
+            from .suggest import did_you_mean
 
             raise InputError(
                 [Problem(POLICY_KEY, f"not a shipped authority id{did_you_mean(name, shipped)}")]

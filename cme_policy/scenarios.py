@@ -19,10 +19,10 @@ from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError
 from .case import parse_case
 from .engine.evaluate import evaluate
 from .errors import InputError, PolicyError, Problem
-from .pack.check import did_you_mean
 from .pack.load import load_policy
 from .pack.loaded import PolicyPack
 from .result import ActionOut, EvaluationResult
+from .suggest import did_you_mean
 from .vocabulary import ActionKind, Actor, CaseState, Status
 from .yaml_io import read_yaml_file
 
