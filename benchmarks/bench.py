@@ -307,7 +307,10 @@ class Zen:
 #: Profile groups, by the module a function is defined in (its own time, not its callees').
 PHASES = (
     ("condition tests (engine/logic.py)", ("engine/logic.py",)),
-    ("reading facts off the case (facts.py)", ("cme_policy/facts.py",)),
+    (
+        "reading facts off the case (facts.py, case_view.py)",
+        ("cme_policy/facts.py", "cme_policy/case_view.py"),
+    ),
     (
         "rules that apply: dates, completions, reasons (engine/reading.py, deadlines.py)",
         ("engine/reading.py", "engine/deadlines.py"),

@@ -10,8 +10,9 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 
 from ..calendar import SchoolCalendar, Span
+from ..case_view import Implied
 from ..dates import long_date as _fmt
-from ..facts import UNKNOWN, CaseView, Implied, anchor_date
+from ..facts import UNKNOWN, CaseView, anchor_date
 from ..pack.model import Deadline, Duration
 from ..vocabulary import DeadlineType
 
