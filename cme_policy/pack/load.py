@@ -20,7 +20,7 @@ from ..calendar import SchoolCalendar
 from ..errors import PolicyError, Problem, UnknownAuthorityError
 from ..yaml_io import Document, read_yaml_file
 from .calendars import load_calendar, load_calendar_file
-from .check import check_policy, check_raw, check_rule_pairs, check_warnings
+from .check import check_policy, check_raw
 from .layering import check_layer
 from .loaded import PolicyPack
 from .locate import (
@@ -32,6 +32,7 @@ from .locate import (
     shipped_policy_path,
 )
 from .model import Policy, Rule
+from .rule_pairs import check_rule_pairs, check_warnings
 from .schema_errors import model_problems
 
 
