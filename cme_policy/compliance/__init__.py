@@ -8,8 +8,9 @@ The baseline is the shipped ``england`` pack; requirements are matched by the sh
 (action kind, actor, deadline type, anchor, duration), never by an authority's rule ids.
 
 Layers, each importing only those above it: ``report`` (what was found, as data), then
-``instruments`` and ``matching`` (comparing rules), then ``check`` and ``compare`` (building
-reports), then ``render`` (putting them into words), then ``cli``.
+``instruments`` and ``matching`` (comparing rules), then the stages of a check, in this order:
+``citations``, ``requirements``, ``judging`` and ``other_findings``, then ``check`` and
+``compare`` (building reports), then ``render`` (putting them into words), then ``cli``.
 """
 
 from .check import BASELINE_ID, check_compliance

@@ -29,7 +29,7 @@ def policy_summary(packs: Packs, name: str) -> dict[str, Any]:
 
 def policy_detail(packs: Packs, name: str) -> models.PolicyDetail:
     from ..authoring.words import actor_label, deadline_words
-    from ..compliance.check import cite
+    from ..compliance.citations import cite
     from ..compliance.matching import condition_words
 
     pack = packs.get(name)
