@@ -530,8 +530,13 @@ def test_kents_other_reading_of_more_than_10_days_would_be_weaker(tmp_path):
 def test_the_compliance_modules_import_one_way():
     import ast
 
-    layers = ["report", "instruments", "matching", "check", "compare", "render", "cli"]
+    layers = [
+        "report", "instruments", "matching", "citations", "requirements", "judging", "other_findings",
+        "check", "compare", "render", "cli",
+    ]
     folder = ROOT / "cme_policy" / "compliance"
+    on_disk = {p.stem for p in folder.glob("*.py")} - {"__init__"}
+    assert on_disk == set(layers), "every compliance module has its place in the layers"
     for i, name in enumerate(layers):
         tree = ast.parse((folder / f"{name}.py").read_text(encoding="utf-8"))
         imported = {
