@@ -44,7 +44,7 @@ def facts_table() -> str:
 
 def case_fields_table() -> str:
     """Every field a case may give, read from the case schema (``cme-policy schema --case``)."""
-    from .authoring.schema import case_fields
+    from .authoring.case_schema import case_fields
 
     rows = ["| field | type | meaning | dated change |", "|---|---|---|---|"]
     for path, kind, meaning, changeable in case_fields():
