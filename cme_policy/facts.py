@@ -189,7 +189,13 @@ def _registered_elsewhere_on(view: CaseView) -> Any:
 
 
 def _catalogue() -> dict[str, Fact]:
-    c = lambda attr, sub: (lambda v: _value(v.field(attr, sub)))  # noqa: E731
+    def c(section: str, name: str) -> Callable[[CaseView], Any]:
+        def read(v: CaseView) -> Any:
+            return _value(v.field(section, name))
+
+        read.case_field = True  # type: ignore[attr-defined]  # see is_case_field
+        return read
+
     facts = [
         Fact("child.of_compulsory_school_age", FactType.BOOL,
              "Of compulsory school age on the evaluation date (EA 1996 s8), from date of birth.",
@@ -325,6 +331,13 @@ def _catalogue() -> dict[str, Fact]:
 
 
 FACTS: dict[str, Fact] = _catalogue()
+
+
+def is_case_field(name: str) -> bool:
+    """Whether the fact is a case field as given (``section.name``, read by
+    :meth:`CaseView.field`): it reads the same on every day of a case that records no dated
+    change to it."""
+    return getattr(FACTS[name].read, "case_field", False)
 
 #: Dates a deadline may count from: the first day of absence, when concerns came to light, or
 #: the first record of any history event.

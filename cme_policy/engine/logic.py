@@ -45,11 +45,14 @@ class Evaluator:
     def __init__(self, view: CaseView) -> None:
         self.view = view
         self._facts: dict[str, Any] = {}
+        #: The facts fixed by :meth:`pin`, not read off the case.
+        self.pinned: frozenset[str] = frozenset()
 
     def pin(self, values: dict[str, Any] | Any) -> None:
         """Fix some facts for this view (a child removed from roll on a day was on roll until
         the removal, whatever the case says now)."""
         self._facts.update(values)
+        self.pinned = self.pinned.union(values)
 
     def fact(self, name: str) -> Any:
         try:

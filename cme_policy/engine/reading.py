@@ -74,7 +74,7 @@ class Reading:
             # explain only those that apply, may apply, or were completed while they applied.
             test = tests[order]
             if test is not None and test(logic) is False:
-                if done_by[order].isdisjoint(recorded):
+                if done_by[order].isdisjoint(recorded) or self.never_applied(order):
                     continue
                 found = self._done_earlier(rule, owner, order)
             else:
@@ -177,6 +177,16 @@ class Reading:
                     note = f" The rule no longer applies on {self.view.on}."
                     out.append(item.with_reason(item.out.reason + note))
         return out
+
+    def never_applied(self, order: int) -> bool:
+        """Whether the rule's condition was false on every day of the case: a test it needs
+        true is false of a case field that records no dated change (such a field reads the same
+        every day). Spares walking back through the days for a rule that cannot have applied."""
+        changed, pinned, logic = self.view.changes.dates, self.logic.pinned, self.logic
+        return any(
+            name not in changed and name not in pinned and test(logic) is False
+            for name, test in self.rules.fixed[order]
+        )
 
     def _last_applied(self, order: int, since: dt.date) -> dt.date | None:
         """The last day, from ``since`` to the day before the view's, on which the rule may have

@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from ..facts import is_case_field
 from ..pack.load import PolicyPack
-from ..pack.model import Rule
+from ..pack.model import AllOf, Condition, FactTest, Rule
 from ..vocabulary import COMPLETED_BY, IMPLIED_BY, STATUTORY_GROUNDS, EventKind
 from .logic import Valued, compile_value, facts_in, rises_with_time
 from .memo import Remembered
@@ -32,6 +33,7 @@ class RuleSet(list[tuple[Rule, PolicyPack]]):
         done_by: list[frozenset[EventKind]] = []
         keys: list[frozenset[Key]] = []
         tests: list[Valued | None] = []
+        fixed: list[tuple[tuple[str, Valued], ...]] = []
         untils: list[Valued | None] = []
         counts_days: list[bool] = []
         rises: list[bool] = []
@@ -43,6 +45,7 @@ class RuleSet(list[tuple[Rule, PolicyPack]]):
                 completing.setdefault(key, set(COMPLETED_BY[a.kind])).update(a.completed_by or ())
             keys.append(frozenset((a.kind, a.actor) for a in rule.then))
             tests.append(compile_value(rule.when) if rule.when is not None else None)
+            fixed.append(_fixed_tests(rule.when))
             untils.append(compile_value(rule.until) if rule.until is not None else None)
             counts_days.append(rule.when is not None and _counts_school_days(rule.when))
             rises.append(rule.when is None or rises_with_time(rule.when))
@@ -66,6 +69,9 @@ class RuleSet(list[tuple[Rule, PolicyPack]]):
         #: Per rule: its ``until`` compiled for its value; whether its condition counts school
         #: days (which change every school day); whether it only grows truer as days pass.
         self.untils = untils
+        #: Per rule: the tests its condition needs true (parts of its top-level "all") that
+        #: read a case field as given, each with its fact: see Reading.never_applied.
+        self.fixed = fixed
         self.counts_days = counts_days
         self.rises = rises
         self._live: dict[dt.date, list[int]] = {}
@@ -99,6 +105,16 @@ def rules_of(pack: PolicyPack, floor: PolicyPack | None) -> RuleSet:
     key, objects = (id(pack), id(floor)), (pack, floor)
     hit = _RULESETS.get(key, objects)
     return hit if hit is not None else _RULESETS.put(key, objects, RuleSet(pack, floor))
+
+
+def _fixed_tests(cond: Condition | None) -> tuple[tuple[str, Valued], ...]:
+    """The fact tests ``cond`` needs true that read a case field as given, with their facts."""
+    parts = cond.all if isinstance(cond, AllOf) else [cond] if cond is not None else []
+    return tuple(
+        (part.fact, compile_value(part))
+        for part in parts
+        if isinstance(part, FactTest) and is_case_field(part.fact)
+    )
 
 
 def _counts_school_days(cond: Any) -> bool:
