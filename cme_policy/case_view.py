@@ -146,9 +146,10 @@ class CaseView:
         return Implied(kind, by, day)
 
     def has(self, kind: EventKind) -> Any:
-        if kind in self.index.by_kind and self.first(kind) is not None:
+        found = self.index.by_kind.get(kind)
+        if found and found[0][1].on <= self.on:
             return True
-        if self.implied(kind) is not None:
+        if kind in IMPLIED_BY and self.implied(kind) is not None:
             return True
         return False if self.history_known else UNKNOWN
 

@@ -86,7 +86,9 @@ def _has_concerns(v: CaseView) -> Any:
 
 
 def _whereabouts_known(v: CaseView) -> Any:
-    if any(v.first(kind) is not None for kind in TRACING_EVENTS):
+    if not TRACING_EVENTS.isdisjoint(v.index.by_kind) and any(
+        v.first(kind) is not None for kind in TRACING_EVENTS
+    ):
         return True
     first = v.case.absence.first_day_on
     if (

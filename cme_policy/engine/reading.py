@@ -79,7 +79,7 @@ class Reading:
                 found = self._done_earlier(rule, owner, order)
             else:
                 found = self._rule(rule, owner, order)
-            out.extend(f for f in found if keys is None or f.key in keys)
+            out.extend(found if keys is None else [f for f in found if f.key in keys])
         return out
 
     def grounds_not_applying(self, key: Key) -> list[Finding]:
