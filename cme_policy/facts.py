@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum, StrEnum
+from operator import methodcaller
 from typing import Any
 
 from .calendar import Count
@@ -327,7 +328,7 @@ def _catalogue() -> dict[str, Fact]:
         facts.append(
             Fact(f"history.{kind.value}", FactType.BOOL,
                  f"A '{kind.value}' event is recorded on or before the evaluation date.",
-                 (lambda k: lambda v: v.has(k))(kind))
+                 methodcaller("has", kind))
         )
     return {f.name: f for f in facts}
 

@@ -106,7 +106,10 @@ class _Explainer:
 
     def __call__(self, ev: Evaluator) -> Outcome:
         facts = ev._facts
-        key = tuple(facts[n] if n in facts else ev.fact(n) for n in self.names)
+        try:
+            key = tuple([facts[n] for n in self.names])
+        except KeyError:  # a fact the test of the rule's value did not need to read
+            key = tuple([ev.fact(n) for n in self.names])
         try:
             hit = self.seen.get(key)
         except TypeError:  # a value that cannot be a key: explain it afresh
