@@ -63,10 +63,7 @@ class Evaluator:
 
     def eval(self, cond: Condition) -> Outcome:
         """The condition's value with why it holds and what it needs (for a rule that fires)."""
-        hit = _EXPLAINERS.get(id(cond), (cond,))
-        if hit is None:
-            hit = _EXPLAINERS.put(id(cond), (cond,), _Explainer(cond))
-        return hit(self)
+        return explainer(cond)(self)
 
     def value(self, cond: Condition) -> Any:
         """The condition's value alone (``True``, ``False`` or ``UNKNOWN``): the fast test
@@ -79,10 +76,17 @@ _UNREAD = object()
 
 Compiled = Callable[[Evaluator], Outcome]
 Valued = Callable[[Evaluator], Any]
+Explained = Callable[[Evaluator], Outcome]
 #: Compiled closures per condition object (packs are immutable).
 _COMPILED = Remembered(65536)
 _VALUED = Remembered(65536)
 _EXPLAINERS = Remembered(65536)
+
+
+def explainer(cond: Condition) -> Explained:
+    """``cond`` explained on an evaluator (see :class:`_Explainer`); one per condition object."""
+    hit = _EXPLAINERS.get(id(cond), (cond,))
+    return hit if hit is not None else _EXPLAINERS.put(id(cond), (cond,), _Explainer(cond))
 
 
 class _Explainer:

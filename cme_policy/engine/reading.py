@@ -90,7 +90,8 @@ class Reading:
             actions = [a for a in rule.then if (a.kind, a.actor) == key and a.permission is Permission.GROUND]
             if not actions or not (rule.in_force(self.view.on) and owner.policy.in_force(self.view.on)):
                 continue
-            when = self.logic.eval(rule.when) if rule.when is not None else Outcome(True)
+            explained = self.rules.explained[order]
+            when = explained(self.logic) if explained is not None else Outcome(True)
             if when.value is not False:
                 continue
             found = self._permission(rule, owner, order, actions, Permission.GROUND, when)
@@ -108,7 +109,8 @@ class Reading:
     # -- rules -------------------------------------------------------------------------------
 
     def _rule(self, rule: Rule, owner: PolicyPack, order: int) -> list[Finding]:
-        when = self.logic.eval(rule.when) if rule.when is not None else Outcome(True, set(), [])
+        explained = self.rules.explained[order]
+        when = explained(self.logic) if explained is not None else Outcome(True, set(), [])
         if when.value is False:
             return self._done_earlier(rule, owner, order)
         ended = False
@@ -172,7 +174,9 @@ class Reading:
                 judged_on = self._last_applied(order, done[0])
             if judged_on is not None:
                 then = self.as_of(judged_on)
-                item = then._action(rule, owner, order, action, then.logic.eval(rule.when))
+                explained = self.rules.explained[order]
+                assert explained is not None
+                item = then._action(rule, owner, order, action, explained(then.logic))
                 if item is not None and item.out.status is Status.DONE:
                     note = f" The rule no longer applies on {self.view.on}."
                     out.append(item.with_reason(item.out.reason + note))
@@ -288,7 +292,9 @@ class Reading:
             if got is UNKNOWN:
                 unsure = True
                 assert rule.when is not None
-                needed |= then.eval(rule.when).needed
+                explained = self.rules.explained[order]
+                assert explained is not None
+                needed |= explained(then).needed
             elif not unsure:
                 start = day
         out = Arose(start, earliest, frozenset(needed), not stopped, rule.effective_from)

@@ -15,7 +15,7 @@ from ..facts import is_case_field
 from ..pack.load import PolicyPack
 from ..pack.model import AllOf, Condition, FactTest, Rule
 from ..vocabulary import COMPLETED_BY, IMPLIED_BY, STATUTORY_GROUNDS, EventKind
-from .logic import Valued, compile_value, facts_in, rises_with_time
+from .logic import Explained, Valued, compile_value, explainer, facts_in, rises_with_time
 from .memo import Remembered
 from .verdict import Key
 
@@ -33,6 +33,7 @@ class RuleSet(list[tuple[Rule, PolicyPack]]):
         done_by: list[frozenset[EventKind]] = []
         keys: list[frozenset[Key]] = []
         tests: list[Valued | None] = []
+        explained: list[Explained | None] = []
         fixed: list[tuple[tuple[str, Valued], ...]] = []
         untils: list[Valued | None] = []
         counts_days: list[bool] = []
@@ -45,6 +46,7 @@ class RuleSet(list[tuple[Rule, PolicyPack]]):
                 completing.setdefault(key, set(COMPLETED_BY[a.kind])).update(a.completed_by or ())
             keys.append(frozenset((a.kind, a.actor) for a in rule.then))
             tests.append(compile_value(rule.when) if rule.when is not None else None)
+            explained.append(explainer(rule.when) if rule.when is not None else None)
             fixed.append(_fixed_tests(rule.when))
             untils.append(compile_value(rule.until) if rule.until is not None else None)
             counts_days.append(rule.when is not None and _counts_school_days(rule.when))
@@ -69,6 +71,8 @@ class RuleSet(list[tuple[Rule, PolicyPack]]):
         #: Per rule: its ``until`` compiled for its value; whether its condition counts school
         #: days (which change every school day); whether it only grows truer as days pass.
         self.untils = untils
+        #: Per rule: its condition explained (why it holds, what it needs), remembered.
+        self.explained = explained
         #: Per rule: the tests its condition needs true (parts of its top-level "all") that
         #: read a case field as given, each with its fact: see Reading.never_applied.
         self.fixed = fixed
