@@ -193,8 +193,15 @@ def _registered_elsewhere_on(view: CaseView) -> Any:
 
 def _catalogue() -> dict[str, Fact]:
     def c(section: str, name: str) -> Callable[[CaseView], Any]:
+        path = f"{section}.{name}"
+
         def read(v: CaseView) -> Any:
-            return _value(v.field(section, name))
+            # CaseView.field, inlined for a field with no dated change (the commonest read).
+            if path in v.changes.dates:
+                got = v.field(section, name)
+            else:
+                got = getattr(getattr(v.case, section), name)
+            return UNKNOWN if got is None else got
 
         read.case_field = True  # type: ignore[attr-defined]  # see is_case_field
         return read

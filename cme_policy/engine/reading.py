@@ -339,9 +339,9 @@ class Reading:
             from ..school_age import compulsory_school_age
 
             floor = compulsory_school_age(born).starts_on
-        if any(d < floor for d in days):
+        if days and min(days) < floor:
             days.add(floor)  # the rule (or the child's school age) began within the spell
-        return sorted((d for d in days if floor <= d < view.on), reverse=True)
+        return sorted([d for d in days if floor <= d < view.on], reverse=True)
 
     def _permission(
         self,

@@ -92,9 +92,9 @@ def _entry(verdict: _Verdict) -> ActionOut:
         verdict.key,
         verdict.on,
         verdict.floor,
-        tuple((f.order, id(f.out), f.urgent_undated, f.assumed) for f in fs),
+        tuple([(f.order, id(f.out), f.urgent_undated, f.assumed) for f in fs]),
     )
-    outs = tuple(f.out for f in fs)
+    outs = tuple([f.out for f in fs])
     hit = _VERDICTS.get(key, outs)
     if hit is not None:
         return hit
