@@ -58,8 +58,12 @@ class Evaluator:
         try:
             return self._facts[name]
         except KeyError:
-            value = self._facts[name] = FACTS[name].read(self.view)
-            return value
+            return self.read(name)
+
+    def read(self, name: str) -> Any:
+        """Read a fact not read yet (the compiled tests look in ``_facts`` first themselves)."""
+        value = self._facts[name] = FACTS[name].read(self.view)
+        return value
 
     def eval(self, cond: Condition) -> Outcome:
         """The condition's value with why it holds and what it needs (for a rule that fires)."""
@@ -156,7 +160,7 @@ def _valued(cond: Condition) -> Valued:
                 if part is None:
                     got = facts.get(name, _UNREAD)
                     if got is _UNREAD:
-                        got = ev.fact(name)
+                        got = ev.read(name)
                     if got is UNKNOWN:
                         unsure = True
                     elif got != want:
@@ -208,7 +212,7 @@ def _valued_test(test: FactTest) -> Valued:
         def is_bool(ev: Evaluator) -> Any:
             value = ev._facts.get(name, _UNREAD)
             if value is _UNREAD:
-                value = ev.fact(name)
+                value = ev.read(name)
             return UNKNOWN if value is UNKNOWN else value == operand
 
         return is_bool
@@ -216,7 +220,7 @@ def _valued_test(test: FactTest) -> Valued:
     def run(ev: Evaluator) -> Any:
         value = ev._facts.get(name, _UNREAD)
         if value is _UNREAD:
-            value = ev.fact(name)
+            value = ev.read(name)
         return UNKNOWN if value is UNKNOWN else _compare(value, op, operand)
 
     return run
