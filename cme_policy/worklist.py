@@ -18,7 +18,7 @@ that re-imports it updates rather than duplicates).
 or a caseload of a few hundred records, stays in this process), a chunk of records at a time,
 taken back in input order: the output is the same for any N (:mod:`cme_policy.worklist_jobs`).
 Memory stays flat: a few chunks are in flight at once, and the lines kept for sorting are
-spilled to sorted runs in a private temporary file past :data:`RUN_ROWS` lines, merged when
+spilled to sorted runs in private temporary files past :data:`RUN_ROWS` lines, merged when
 written. Records that cannot be evaluated are reported on standard error, in record order,
 with their position and field paths (never values) and the rest are processed; the exit code
 is then 2. A summary (cases read, cases with errors, verdicts by status, worklist lines by
@@ -34,8 +34,8 @@ import contextlib
 import datetime as dt
 import heapq
 import io
-import json
 import os
+import pickle
 import sys
 import tempfile
 import time
@@ -48,8 +48,10 @@ from .cli import EXIT_INPUT, EXIT_OK, command
 from .worklist_formats import as_dict, shown, write_csv, write_ics, write_json, write_table
 from .worklist_jobs import Row, Tally, window_end
 
-#: Lines kept in memory before a sorted run is written to the temporary file.
+#: Lines kept in memory before a sorted run is written to a temporary file.
 RUN_ROWS = 50_000
+#: Lines pickled together in a run, and so held per run while the runs are merged.
+RUN_BLOCK = 1_000
 #: Errors kept for the JSON output (all are printed to standard error as they are met).
 ERRORS_KEPT = 1_000
 URGENCY = ("overdue", "due", "upcoming")
@@ -83,12 +85,16 @@ class Summary:
 
 
 class Worklist:
-    """The lines of a worklist, sorted, in bounded memory (see the module docstring)."""
+    """The lines of a worklist, sorted, in bounded memory (see the module docstring).
+
+    Past :data:`RUN_ROWS` lines, the lines are sorted and written to a run: a private temporary
+    file of pickled blocks of :data:`RUN_BLOCK` lines, read back a block at a time when the runs
+    are merged. Only this process writes and reads them (lines are lists of str and int)."""
 
     def __init__(self, by_actor: bool = False) -> None:
         self.by_actor = by_actor
         self.rows: list[Row] = []
-        self.runs: list[IO[str]] = []  # one sorted run per temporary file
+        self.runs: list[tuple[IO[bytes], int]] = []  # one sorted run per file, and its blocks
 
     def add(self, row: Row) -> None:
         self.rows.append(row)
@@ -98,11 +104,12 @@ class Worklist:
     def _write_run(self) -> None:
         # Private (0600) and deleted when closed; holds case references, not case facts. One
         # file per run, so that each run is read back with its own file position.
-        run = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - closed in close()
-        self.runs.append(run)
+        run = tempfile.TemporaryFile()  # noqa: SIM115 - closed in close()
         self.rows.sort()
-        for row in self.rows:
-            run.write(json.dumps(row, separators=(",", ":")) + "\n")
+        blocks = range(0, len(self.rows), RUN_BLOCK)
+        self.runs.append((run, len(blocks)))
+        for start in blocks:
+            pickle.dump(self.rows[start : start + RUN_BLOCK], run, pickle.HIGHEST_PROTOCOL)
         run.flush()
         self.rows = []
 
@@ -111,16 +118,16 @@ class Worklist:
         if not self.runs:
             yield from self.rows
             return
-        yield from heapq.merge(*(self._read(run) for run in self.runs), iter(self.rows))
+        yield from heapq.merge(*(self._read(run, blocks) for run, blocks in self.runs), iter(self.rows))
 
     @staticmethod
-    def _read(run: IO[str]) -> Iterator[Row]:
+    def _read(run: IO[bytes], blocks: int) -> Iterator[Row]:
         run.seek(0)
-        for line in run:
-            yield json.loads(line)
+        for _ in range(blocks):
+            yield from pickle.load(run)
 
     def close(self) -> None:
-        for run in self.runs:
+        for run, _ in self.runs:
             run.close()
         self.runs = []
 

@@ -4,13 +4,21 @@ Each writer takes the sorted worklist lines (:data:`~cme_policy.worklist_jobs.Ro
 time, so a long worklist is written as it is merged, never held whole. Text from a case (its
 reference) is shown with unprintable characters replaced, and CSV cells that a spreadsheet
 would run as a formula are quoted.
+
+A worklist of a large caseload has hundreds of thousands of lines but few distinct due dates
+and rules: each writer renders what a line takes from its status and due date, and from its rule
+(actor, action, policy, rule, pack, citation), once per distinct value, in caches that last as
+long as the writer's call, and adds to it each line's case reference and record. The text is
+the same as writing each line's :func:`as_dict` whole.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import hashlib
+import io
 import json
 from collections.abc import Iterable
 from typing import IO, Any
@@ -53,29 +61,47 @@ def as_dict(row: Row) -> dict[str, Any]:
 
 
 def write_table(rows: Iterable[Row], out: IO[str], by_actor: bool) -> None:
+    lead, rest = functools.cache(_table_lead), functools.cache(_table_rest)
     group = None
     wrote = False
-    for row in rows:
-        d = as_dict(row)
-        if by_actor and d["actor"] != group:
-            group = d["actor"]
+    for _, _, due, ref, position, kind, actor, status, policy, rule, pack, section in rows:
+        if by_actor and actor != group:
+            group = actor
             out.write(("\n" if wrote else "") + f"== {group} ==\n")
-        ref = d["case_ref"] or f"record {d['record']}"
-        out.write(
-            f"{d['status']:<9} {d['due_on']:<10}  {ref:<20} {d['actor']:<26} {d['action']:<28} "
-            f"{d['policy']}: {d['rule_id']} ({d['pack']} {d['citation']})\n"
-        )
+        ref = shown(ref) or f"record {position}"
+        out.write(f"{lead(status, due)}{ref:<20} {rest(actor, kind, policy, rule, pack, section)}\n")
         wrote = True
     if not wrote:
         out.write("nothing overdue, due or due within the window\n")
 
 
+def _table_lead(status: str, due: int) -> str:
+    return f"{status:<9} {_iso_day(due):<10}  "
+
+
+def _table_rest(actor: str, kind: str, policy: str, rule: str, pack: str, section: str) -> str:
+    return f"{actor:<26} {kind:<28} {policy}: {rule} ({pack} {section})"
+
+
 def write_csv(rows: Iterable[Row], out: IO[str]) -> None:
-    w = csv.writer(out, lineterminator="\n")
-    w.writerow(COLUMNS)
-    for row in rows:
-        d = as_dict(row)
-        w.writerow([csv_safe(d[c]) if isinstance(d[c], str) else d[c] for c in COLUMNS])
+    out.write(_csv_cells(*COLUMNS) + "\n")
+    lead, rest = functools.cache(_csv_lead), functools.cache(_csv_cells)
+    for _, _, due, ref, position, kind, actor, status, policy, rule, pack, section in rows:
+        ref = csv_safe(shown(ref))
+        if "," in ref or '"' in ref:  # quoted, as csv quotes these (and line ends: shown() left none)
+            ref = _csv_cells(ref)
+        out.write(f"{lead(status, due)},{ref},{rest(actor, kind, policy, rule, pack, section)},{position}\n")
+
+
+def _csv_lead(status: str, due: int) -> str:
+    return _csv_cells(status, _iso_day(due))
+
+
+def _csv_cells(*texts: str) -> str:
+    """Cells of a CSV line, without its end: made safe, and quoted by the csv module."""
+    line = io.StringIO()
+    csv.writer(line, lineterminator="\n").writerow([csv_safe(t) for t in texts])
+    return line.getvalue()[:-1]
 
 
 def csv_safe(text: str) -> str:
@@ -86,13 +112,32 @@ def csv_safe(text: str) -> str:
 def write_json(rows: Iterable[Row], out: IO[str], head: dict[str, Any], tail: Any) -> None:
     out.write("{\n" + "".join(f"  {json.dumps(k)}: {json.dumps(v)},\n" for k, v in head.items()))
     out.write('  "items": [')
+    lead, rest = functools.cache(_json_lead), functools.cache(_json_rest)
     first = True
-    for row in rows:
-        out.write(("\n    " if first else ",\n    ") + json.dumps(as_dict(row)))
+    for _, _, due, ref, position, kind, actor, status, policy, rule, pack, section in rows:
+        # json.dumps(as_dict(row)), with its members in the same order.
+        out.write(
+            ("\n    {" if first else ",\n    {")
+            + f'{lead(status, due)}, "case_ref": {json.dumps(shown(ref) or None)}, '
+            + f'{rest(actor, kind, policy, rule, pack, section)}, "record": {position}}}'
+        )
         first = False
     out.write("\n  ],\n" if not first else "],\n")
-    rest = tail()
-    out.write(",\n".join(f"  {json.dumps(k)}: {json.dumps(v)}" for k, v in rest.items()) + "\n}\n")
+    closing = tail()
+    out.write(",\n".join(f"  {json.dumps(k)}: {json.dumps(v)}" for k, v in closing.items()) + "\n}\n")
+
+
+def _json_lead(status: str, due: int) -> str:
+    return _json_members(status=status, due_on=_iso_day(due))
+
+
+def _json_rest(actor: str, kind: str, policy: str, rule: str, pack: str, section: str) -> str:
+    return _json_members(actor=actor, action=kind, policy=policy, rule_id=rule, pack=pack, citation=section)
+
+
+def _json_members(**members: Any) -> str:
+    """``"key": value, ...`` as :func:`json.dumps` writes them inside an object."""
+    return json.dumps(members)[1:-1]
 
 
 def _ics_text(text: str) -> str:
@@ -100,17 +145,20 @@ def _ics_text(text: str) -> str:
 
 
 def _fold(line: str) -> str:
-    """RFC 5545 3.1: lines of at most 75 octets, continued with a leading space."""
-    out, current, size = [], "", 0
-    for ch in line:
-        n = len(ch.encode("utf-8"))
-        if size + n > 75:
-            out.append(current)
-            current, size = " ", 1
-        current += ch
-        size += n
-    out.append(current)
-    return "\r\n".join(out)
+    """RFC 5545 3.1: lines of at most 75 octets, continued with a leading space (so 74 octets
+    of the line each), never cut inside a UTF-8 character."""
+    data = line.encode("utf-8")
+    if len(data) <= 75:
+        return line
+    parts, start, room = [], 0, 75
+    while len(data) - start > room:
+        cut = start + room
+        while data[cut] & 0xC0 == 0x80:  # a continuation byte: the character starts before it
+            cut -= 1
+        parts.append(data[start:cut])
+        start, room = cut, 74
+    parts.append(data[start:])
+    return b"\r\n ".join(parts).decode("utf-8")
 
 
 def write_ics(rows: Iterable[Row], out: IO[str], on: dt.date) -> None:
@@ -124,29 +172,33 @@ def write_ics(rows: Iterable[Row], out: IO[str], on: dt.date) -> None:
         f"X-WR-CALNAME:CME worklist {on.isoformat()}",
     ]
     out.write("".join(_fold(x) + "\r\n" for x in lines))
-    stamp = f"{on:%Y%m%d}T000000Z"
-    for row in rows:
-        d = as_dict(row)
-        due = dt.date.fromisoformat(d["due_on"])
-        ref = d["case_ref"] or f"record {d['record']}"
-        key = "|".join((ref, d["policy"], d["action"], d["actor"]))
-        uid = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32] + "@cme-policy"
-        summary = f"{d['status'].upper()}: {d['action'].replace('_', ' ')} ({d['actor']}), case {ref}"
-        description = (
-            f"Due {due.isoformat()}, {d['status']} on {on.isoformat()}. Rule {d['rule_id']} "
-            f"({d['pack']} {d['citation']}), policy {d['policy']}."
+    stamp = f"DTSTAMP:{on:%Y%m%d}T000000Z"
+    today = on.isoformat()
+    day, span = functools.cache(_iso_day), functools.cache(_ics_span)
+    categories = functools.cache(_ics_categories)
+    for _, _, due, ref, position, kind, actor, status, policy, rule, pack, section in rows:
+        ref = shown(ref) or f"record {position}"
+        uid = hashlib.sha256("|".join((ref, policy, kind, actor)).encode("utf-8")).hexdigest()[:32]
+        summary = f"{status.upper()}: {kind.replace('_', ' ')} ({actor}), case {ref}"
+        description = f"Due {day(due)}, {status} on {today}. Rule {rule} ({pack} {section}), policy {policy}."
+        # The UID, DTSTAMP, DTSTART and DTEND lines are always shorter than a fold.
+        out.write(
+            f"BEGIN:VEVENT\r\nUID:{uid}@cme-policy\r\n{stamp}\r\n{span(due)}"
+            f"{_fold('SUMMARY:' + _ics_text(summary))}\r\n"
+            f"{_fold('DESCRIPTION:' + _ics_text(description))}\r\n"
+            f"{categories(status, actor)}\r\nTRANSP:TRANSPARENT\r\nEND:VEVENT\r\n"
         )
-        event = [
-            "BEGIN:VEVENT",
-            f"UID:{uid}",
-            f"DTSTAMP:{stamp}",
-            f"DTSTART;VALUE=DATE:{due:%Y%m%d}",
-            f"DTEND;VALUE=DATE:{due + dt.timedelta(days=1):%Y%m%d}",
-            f"SUMMARY:{_ics_text(summary)}",
-            f"DESCRIPTION:{_ics_text(description)}",
-            f"CATEGORIES:{_ics_text(d['status'].upper())},{_ics_text(d['actor'])}",
-            "TRANSP:TRANSPARENT",
-            "END:VEVENT",
-        ]
-        out.write("".join(_fold(x) + "\r\n" for x in event))
     out.write("END:VCALENDAR\r\n")
+
+
+def _ics_span(due: int) -> str:
+    first = dt.date.fromordinal(due)
+    return f"DTSTART;VALUE=DATE:{first:%Y%m%d}\r\nDTEND;VALUE=DATE:{first + dt.timedelta(days=1):%Y%m%d}\r\n"
+
+
+def _ics_categories(status: str, actor: str) -> str:
+    return _fold(f"CATEGORIES:{_ics_text(status.upper())},{_ics_text(actor)}")
+
+
+def _iso_day(ordinal: int) -> str:
+    return dt.date.fromordinal(ordinal).isoformat()

@@ -61,9 +61,10 @@ SMALL = 500
 #: The most worker processes ``--jobs`` may ask for (each holds its own packs).
 MAX_JOBS = 64
 
-# One worklist line, a plain list so that runs round-trip through JSON (and chunks through
-# pickling): [group, urgency, due ordinal, case_ref, position, action, actor, status, policy,
-#  rule_id, pack, citation section]; urgency 0 overdue, 1 due, 2 upcoming.
+# One worklist line, a plain list of str and int so that it pickles small and fast (in chunks
+# from the workers, in the sorted runs on disk) and sorts as the worklist is ordered:
+# [group, urgency, due ordinal, case_ref, position, action, actor, status, policy, rule_id,
+#  pack, citation section]; urgency 0 overdue, 1 due, 2 upcoming.
 Row = list[Any]
 
 

@@ -15,11 +15,11 @@ import re
 import signal
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pytest
 
-from cme_policy import caseload, worklist_jobs
+from cme_policy import caseload, worklist, worklist_jobs
 from cme_policy.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,6 +71,27 @@ def small_chunks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return started
 
 
+def _spilling(monkeypatch: pytest.MonkeyPatch) -> list[IO[bytes]]:
+    """Sorted runs of 5 lines, in blocks of 2: the run files, as they are opened."""
+    monkeypatch.setattr(worklist, "RUN_ROWS", 5)
+    monkeypatch.setattr(worklist, "RUN_BLOCK", 2)
+    opened: list[IO[bytes]] = []
+    real = worklist.tempfile.TemporaryFile
+
+    def temporary(*args: Any, **kwargs: Any) -> IO[bytes]:
+        run = real(*args, **kwargs)
+        opened.append(run)
+        return run
+
+    monkeypatch.setattr(worklist.tempfile, "TemporaryFile", temporary)
+    return opened
+
+
+@pytest.fixture
+def spilled_runs(monkeypatch: pytest.MonkeyPatch) -> list[IO[bytes]]:
+    return _spilling(monkeypatch)
+
+
 @pytest.fixture
 def jsonl(tmp_path: Path, caseload_lines: list[str]) -> Path:
     path = tmp_path / "caseload.jsonl"
@@ -98,6 +119,23 @@ def test_two_workers_write_what_one_process_writes(
     assert code == 2
     assert len(out) > 1000
     assert f"{CASES} case(s) read, {len(BAD)} with errors" in err
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "ics", "table"])
+def test_lines_spilled_to_runs_by_workers_merge_as_sorted_in_memory(
+    jsonl: Path,
+    small_chunks: list[int],
+    monkeypatch: pytest.MonkeyPatch,
+    capsysbinary: pytest.CaptureFixture[bytes],
+    fmt: str,
+) -> None:
+    args = [str(jsonl), "--on", ON, "--policy", "kent", "--within", "5", "--format", fmt, "--by-actor"]
+    in_memory = _run(capsysbinary, *args, "--jobs", "1")
+    runs = _spilling(monkeypatch)
+    spilled = _run(capsysbinary, *args, "--jobs", "2")
+    assert small_chunks == [2]
+    assert len(runs) > 10 and all(run.closed for run in runs)
+    assert spilled == in_memory
 
 
 def test_errors_come_in_record_order_with_their_positions(
@@ -230,6 +268,7 @@ def test_a_worker_that_dies_ends_the_run_with_an_error(
     jsonl: Path,
     small_chunks: list[int],
     watchdog: None,
+    spilled_runs: list[IO[bytes]],
     monkeypatch: pytest.MonkeyPatch,
     capsysbinary: pytest.CaptureFixture[bytes],
 ) -> None:
@@ -242,12 +281,14 @@ def test_a_worker_that_dies_ends_the_run_with_an_error(
     assert small_chunks == [2]
     assert code == 2 and out == b""
     assert "error: a worker process stopped" in err and "nothing was written" in err
+    assert spilled_runs and all(run.closed for run in spilled_runs)  # the runs are gone
 
 
 def test_ctrl_c_stops_the_workers_and_writes_nothing(
     jsonl: Path,
     small_chunks: list[int],
     watchdog: None,
+    spilled_runs: list[IO[bytes]],
     monkeypatch: pytest.MonkeyPatch,
     capsysbinary: pytest.CaptureFixture[bytes],
 ) -> None:
@@ -259,6 +300,7 @@ def test_ctrl_c_stops_the_workers_and_writes_nothing(
     assert small_chunks == [2]
     assert code == 130 and out == b""
     assert "interrupted: no worklist written" in err
+    assert spilled_runs and all(run.closed for run in spilled_runs)  # the runs are gone
 
 
 # -- JSON lines are decoded where they are evaluated ---------------------------------------------
