@@ -26,7 +26,11 @@ from pydantic import (
     model_validator,
 )
 
+from .case_shape import MAX_DEPTH as MAX_DEPTH  # the limits, importable from here as before
+from .case_shape import MAX_FIELDS as MAX_FIELDS
 from .case_shape import MAX_HISTORY, Loc, shape_problems
+from .case_shape import MAX_TEXT as MAX_TEXT
+from .case_shape import MAX_VALUES as MAX_VALUES
 from .dates import MAX_DATE, MIN_DATE, parse_date
 from .errors import CaseError, Problem
 from .suggest import did_you_mean
