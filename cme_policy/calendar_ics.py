@@ -251,16 +251,21 @@ def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
-def _fold(line: str) -> str:
-    """Fold a content line at 75 octets (RFC 5545 3.1), never inside a UTF-8 character."""
-    out, current = [], ""
-    for ch in line:
-        if len((current + ch).encode()) > (75 if not out else 74):
-            out.append(current)
-            current = ""
-        current += ch
-    out.append(current)
-    return "\r\n ".join(out)
+def fold_line(line: str) -> str:
+    """RFC 5545 3.1: lines of at most 75 octets, continued with a leading space (so 74 octets
+    of the line each), never cut inside a UTF-8 character."""
+    data = line.encode("utf-8")
+    if len(data) <= 75:
+        return line
+    parts, start, room = [], 0, 75
+    while len(data) - start > room:
+        cut = start + room
+        while data[cut] & 0xC0 == 0x80:  # a continuation byte: the character starts before it
+            cut -= 1
+        parts.append(data[start:cut])
+        start, room = cut, 74
+    parts.append(data[start:])
+    return b"\r\n ".join(parts).decode("utf-8")
 
 
 def to_ics(calendar: SchoolCalendar) -> str:
@@ -289,4 +294,4 @@ def to_ics(calendar: SchoolCalendar) -> str:
     for day in sorted(calendar.closures()):
         event("closure", "Closure day", day, day, "")
     lines.append("END:VCALENDAR")
-    return "".join(_fold(ln) + "\r\n" for ln in lines)
+    return "".join(fold_line(ln) + "\r\n" for ln in lines)

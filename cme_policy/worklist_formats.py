@@ -23,6 +23,7 @@ import json
 from collections.abc import Iterable
 from typing import IO, Any
 
+from .calendar_ics import fold_line
 from .worklist_jobs import Row
 
 COLUMNS = (
@@ -144,23 +145,6 @@ def _ics_text(text: str) -> str:
     return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
-def _fold(line: str) -> str:
-    """RFC 5545 3.1: lines of at most 75 octets, continued with a leading space (so 74 octets
-    of the line each), never cut inside a UTF-8 character."""
-    data = line.encode("utf-8")
-    if len(data) <= 75:
-        return line
-    parts, start, room = [], 0, 75
-    while len(data) - start > room:
-        cut = start + room
-        while data[cut] & 0xC0 == 0x80:  # a continuation byte: the character starts before it
-            cut -= 1
-        parts.append(data[start:cut])
-        start, room = cut, 74
-    parts.append(data[start:])
-    return b"\r\n ".join(parts).decode("utf-8")
-
-
 def write_ics(rows: Iterable[Row], out: IO[str], on: dt.date) -> None:
     """An iCalendar file (RFC 5545) with one all-day event per worklist line."""
     lines = [
@@ -171,7 +155,7 @@ def write_ics(rows: Iterable[Row], out: IO[str], on: dt.date) -> None:
         "METHOD:PUBLISH",
         f"X-WR-CALNAME:CME worklist {on.isoformat()}",
     ]
-    out.write("".join(_fold(x) + "\r\n" for x in lines))
+    out.write("".join(fold_line(x) + "\r\n" for x in lines))
     stamp = f"DTSTAMP:{on:%Y%m%d}T000000Z"
     today = on.isoformat()
     day, span = functools.cache(_iso_day), functools.cache(_ics_span)
@@ -184,8 +168,8 @@ def write_ics(rows: Iterable[Row], out: IO[str], on: dt.date) -> None:
         # The UID, DTSTAMP, DTSTART and DTEND lines are always shorter than a fold.
         out.write(
             f"BEGIN:VEVENT\r\nUID:{uid}@cme-policy\r\n{stamp}\r\n{span(due)}"
-            f"{_fold('SUMMARY:' + _ics_text(summary))}\r\n"
-            f"{_fold('DESCRIPTION:' + _ics_text(description))}\r\n"
+            f"{fold_line('SUMMARY:' + _ics_text(summary))}\r\n"
+            f"{fold_line('DESCRIPTION:' + _ics_text(description))}\r\n"
             f"{categories(status, actor)}\r\nTRANSP:TRANSPARENT\r\nEND:VEVENT\r\n"
         )
     out.write("END:VCALENDAR\r\n")
@@ -197,7 +181,7 @@ def _ics_span(due: int) -> str:
 
 
 def _ics_categories(status: str, actor: str) -> str:
-    return _fold(f"CATEGORIES:{_ics_text(status.upper())},{_ics_text(actor)}")
+    return fold_line(f"CATEGORIES:{_ics_text(status.upper())},{_ics_text(actor)}")
 
 
 def _iso_day(ordinal: int) -> str:

@@ -19,10 +19,10 @@ from typing import IO, Any
 import pytest
 
 from cme_policy import worklist
+from cme_policy.calendar_ics import fold_line
 from cme_policy.cli import main
 from cme_policy.worklist_formats import (
     COLUMNS,
-    _fold,
     _ics_text,
     as_dict,
     csv_safe,
@@ -263,7 +263,7 @@ def test_folding_cuts_at_75_octets_between_characters() -> None:
     lines = ["", "a" * 75, "a" * 76, "a" * 149, "a" * 150, "é" * 38, "a" * 74 + "é", "a" * 73 + "🙂" * 3]
     lines += ["".join(rng.choice(alphabet) for _ in range(rng.randrange(300))) for _ in range(500)]
     for line in lines:
-        folded = _fold(line)
+        folded = fold_line(line)
         assert folded == _reference_fold(line)
         assert all(len(part.encode("utf-8")) <= 75 for part in folded.split("\r\n"))
         assert folded.replace("\r\n ", "") == line

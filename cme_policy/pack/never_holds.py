@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..facts import FACTS, TRACING_EVENTS, FactType
+from ..yaml_io import format_loc
 from .model import AllOf, AnyOf, Condition, FactTest, NotOf
 
 Finding = tuple[tuple[str | int, ...], str]
@@ -128,12 +129,3 @@ def never_holds(cond: Condition, loc: Loc) -> Iterator[Finding]:
         if isinstance(part, AnyOf):
             for i, c in enumerate(part.any):
                 yield from never_holds(c, (*rloc, "any", i))
-
-
-def format_loc(loc: Loc) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else ("." if out else "") + str(part)
-    return out
-
-
