@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import IO, Any
 
 import pytest
 
@@ -28,3 +29,27 @@ def kent_case() -> dict:
 
 
 D = dt.date
+
+
+@pytest.fixture
+def spill_runs(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """``spill_runs(rows, block)`` makes the worklist spill sorted runs of ``rows`` lines, in
+    pickled blocks of ``block``, and returns the run files as they are opened (to check that
+    every one is closed afterwards)."""
+    from cme_policy import worklist
+
+    def spill(rows: int, block: int) -> list[IO[bytes]]:
+        monkeypatch.setattr(worklist, "RUN_ROWS", rows)
+        monkeypatch.setattr(worklist, "RUN_BLOCK", block)
+        opened: list[IO[bytes]] = []
+        real = worklist.tempfile.TemporaryFile
+
+        def temporary(*args: Any, **kwargs: Any) -> IO[bytes]:
+            run = real(*args, **kwargs)
+            opened.append(run)
+            return run
+
+        monkeypatch.setattr(worklist.tempfile, "TemporaryFile", temporary)
+        return opened
+
+    return spill

@@ -19,7 +19,7 @@ from typing import IO, Any
 
 import pytest
 
-from cme_policy import caseload, worklist, worklist_jobs
+from cme_policy import caseload, worklist_jobs
 from cme_policy.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,25 +71,10 @@ def small_chunks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return started
 
 
-def _spilling(monkeypatch: pytest.MonkeyPatch) -> list[IO[bytes]]:
-    """Sorted runs of 5 lines, in blocks of 2: the run files, as they are opened."""
-    monkeypatch.setattr(worklist, "RUN_ROWS", 5)
-    monkeypatch.setattr(worklist, "RUN_BLOCK", 2)
-    opened: list[IO[bytes]] = []
-    real = worklist.tempfile.TemporaryFile
-
-    def temporary(*args: Any, **kwargs: Any) -> IO[bytes]:
-        run = real(*args, **kwargs)
-        opened.append(run)
-        return run
-
-    monkeypatch.setattr(worklist.tempfile, "TemporaryFile", temporary)
-    return opened
-
-
 @pytest.fixture
-def spilled_runs(monkeypatch: pytest.MonkeyPatch) -> list[IO[bytes]]:
-    return _spilling(monkeypatch)
+def spilled_runs(spill_runs: Any) -> list[IO[bytes]]:
+    """Sorted runs of 5 lines, in blocks of 2: the run files, as they are opened."""
+    return spill_runs(5, 2)
 
 
 @pytest.fixture
@@ -125,13 +110,13 @@ def test_two_workers_write_what_one_process_writes(
 def test_lines_spilled_to_runs_by_workers_merge_as_sorted_in_memory(
     jsonl: Path,
     small_chunks: list[int],
-    monkeypatch: pytest.MonkeyPatch,
+    spill_runs: Any,
     capsysbinary: pytest.CaptureFixture[bytes],
     fmt: str,
 ) -> None:
     args = [str(jsonl), "--on", ON, "--policy", "kent", "--within", "5", "--format", fmt, "--by-actor"]
     in_memory = _run(capsysbinary, *args, "--jobs", "1")
-    runs = _spilling(monkeypatch)
+    runs = spill_runs(5, 2)
     spilled = _run(capsysbinary, *args, "--jobs", "2")
     assert small_chunks == [2]
     assert len(runs) > 10 and all(run.closed for run in runs)

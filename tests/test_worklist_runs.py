@@ -82,20 +82,9 @@ def _rows(n: int, seed: int, by_actor: bool = False) -> list[Row]:
 
 
 @pytest.fixture
-def tiny_runs(monkeypatch: pytest.MonkeyPatch) -> list[IO[bytes]]:
+def tiny_runs(spill_runs: Any) -> list[IO[bytes]]:
     """Runs of 7 lines in blocks of 3; the run files, as they are opened."""
-    monkeypatch.setattr(worklist, "RUN_ROWS", 7)
-    monkeypatch.setattr(worklist, "RUN_BLOCK", 3)
-    opened: list[IO[bytes]] = []
-    real = worklist.tempfile.TemporaryFile
-
-    def temporary(*args: Any, **kwargs: Any) -> IO[bytes]:
-        run = real(*args, **kwargs)
-        opened.append(run)
-        return run
-
-    monkeypatch.setattr(worklist.tempfile, "TemporaryFile", temporary)
-    return opened
+    return spill_runs(7, 3)
 
 
 @pytest.mark.parametrize("n", [0, 1, 6, 7, 8, 21, 50, 301])
