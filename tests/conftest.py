@@ -1,12 +1,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import IO, Any
 
 import pytest
+from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Hypothesis profiles, chosen by HYPOTHESIS_PROFILE. "dev" (the default) draws new random examples
+# on every run; "ci" (set by .ci/run) draws the same ones every run, so a failure in CI can be
+# reproduced, and prints the blob that replays a failing example. Neither changes deadlines or
+# health checks: a test's own @settings still decides those. Loaded here, before any test module
+# builds its settings, because a settings object takes its defaults from the profile in force
+# when it is made.
+settings.register_profile("dev")
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 @pytest.fixture
