@@ -18,7 +18,10 @@ from .extract import (
     _ZERO,
     ADMISSION,
     MAX_PROBLEMS,
+    OFF_ROLL_KIND,
+    PRESENT_OR_AUTHORISED,
     REQUIRED,
+    UNAUTH,
     Source,
     _admissions,
     _bounds,
@@ -209,6 +212,9 @@ class DuckDBRegister:
             n_days=N_REPLACE_SCHOOL_DAYS + 1,
             year_from=year_from,
             sick=SICK_SESSIONS_15_DAYS,
+            off_roll=OFF_ROLL_KIND,
+            present_or_authorised=", ".join(map(str, PRESENT_OR_AUTHORISED)),
+            unauth=UNAUTH,
         )
         cur = con.execute(sql)
         names = [c[0] for c in cur.description]
@@ -244,14 +250,14 @@ WITH m AS (
     SELECT r.pupil_ref AS p, 2 * f.d + r.session AS k, r.code, r.kind
     FROM reg r JOIN fdays f ON r.date = f.date
     LEFT JOIN fadm a ON a.pupil_ref = r.pupil_ref
-    WHERE r.date <= {on} AND r.kind <> 4
+    WHERE r.date <= {on} AND r.kind <> {off_roll}
       AND (a.admitted_on IS NULL OR r.date >= a.admitted_on)
       AND (a.left_on IS NULL OR r.date <= a.left_on)
 ),
 b AS (
     SELECT p, min(k) AS first_k, max(k) AS last_k,
-        max(k) FILTER (WHERE kind IN (0, 1)) AS barrier_k,
-        arg_max(code, k) FILTER (WHERE kind IN (0, 1)) AS barrier_code,
+        max(k) FILTER (WHERE kind IN ({present_or_authorised})) AS barrier_k,
+        arg_max(code, k) FILTER (WHERE kind IN ({present_or_authorised})) AS barrier_code,
         count(*) FILTER (WHERE code = 'N') AS n_count,
         min(k) FILTER (WHERE code = 'N') AS n_first_k,
         count(*) FILTER (WHERE code = 'N' AND k // 2 + {n_days} <= {before_on}) AS n_overdue,
@@ -263,19 +269,19 @@ after AS (
     SELECT m.p, m.k, m.code, m.kind FROM m JOIN b USING (p)
     WHERE m.k > coalesce(b.barrier_k, -1)
 ),
-firsts AS (SELECT p, min(k) AS run_first_k FROM after WHERE kind = 2 GROUP BY p),
+firsts AS (SELECT p, min(k) AS run_first_k FROM after WHERE kind = {unauth} GROUP BY p),
 slots AS (
     SELECT a.p, a.k, a.code, a.kind, f.run_first_k,
         lag(a.k) OVER (PARTITION BY a.p ORDER BY a.k) AS prev_k,
-        lag(a.code IN ('G', 'U')) OVER (PARTITION BY a.p, a.kind = 2 ORDER BY a.k) AS prev_e
+        lag(a.code IN ('G', 'U')) OVER (PARTITION BY a.p, a.kind = {unauth} ORDER BY a.k) AS prev_e
     FROM after a JOIN firsts f USING (p) WHERE a.k >= f.run_first_k
 ),
 run AS (
     SELECT p, any_value(run_first_k) AS run_first_k,
-        max(k) FILTER (WHERE kind = 2) AS run_last_k,
-        arg_max(code, k) FILTER (WHERE kind = 2) AS run_last_code,
-        count(*) FILTER (WHERE kind = 2) AS run_sessions,
-        count(DISTINCT k // 2) FILTER (WHERE kind = 2) AS run_days,
+        max(k) FILTER (WHERE kind = {unauth}) AS run_last_k,
+        arg_max(code, k) FILTER (WHERE kind = {unauth}) AS run_last_code,
+        count(*) FILTER (WHERE kind = {unauth}) AS run_sessions,
+        count(DISTINCT k // 2) FILTER (WHERE kind = {unauth}) AS run_days,
         count(*) FILTER (WHERE code = 'G') AS run_g,
         count(*) FILTER (WHERE code = 'N') AS run_n,
         count(*) FILTER (WHERE code = 'O') AS run_o,
@@ -284,9 +290,10 @@ run AS (
             AS run_unmarked,
         coalesce(min(prev_k + 1) FILTER (WHERE k > prev_k + 1),
                  CASE WHEN max(k) < {last_k} THEN max(k) + 1 END) AS first_unmarked_k,
-        min(k) FILTER (WHERE kind = 2 AND code NOT IN ('G', 'N', 'O')) AS first_non_gno_k,
-        arg_min(code IN ('G', 'U'), k) FILTER (WHERE kind = 2) AS expl_first,
-        list(k ORDER BY k) FILTER (WHERE kind = 2 AND prev_e IS NOT NULL AND (code IN ('G', 'U')) <> prev_e)
+        min(k) FILTER (WHERE kind = {unauth} AND code NOT IN ('G', 'N', 'O')) AS first_non_gno_k,
+        arg_min(code IN ('G', 'U'), k) FILTER (WHERE kind = {unauth}) AS expl_first,
+        list(k ORDER BY k)
+            FILTER (WHERE kind = {unauth} AND prev_e IS NOT NULL AND (code IN ('G', 'U')) <> prev_e)
             AS expl_flips
     FROM slots GROUP BY p
 )

@@ -23,7 +23,6 @@ from .engine_duckdb import MAX_BITSET_SESSIONS as MAX_BITSET_SESSIONS
 from .engine_duckdb import DuckDBRegister, read_admissions
 from .engine_polars import PolarsRegister
 from .extract import ADMISSION as ADMISSION
-from .extract import CLOSED_KIND as CLOSED_KIND
 from .extract import KIND_NUMBER as KIND_NUMBER
 from .extract import MAX_PROBLEMS as MAX_PROBLEMS
 from .extract import MAX_REF as MAX_REF

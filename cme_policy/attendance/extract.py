@@ -19,7 +19,7 @@ from typing import Any
 
 from ..errors import InputError, Problem
 from ..suggest import did_you_mean
-from .codes import CODES_2006, CODES_2024, KINDS
+from .codes import AUTHORISED, CODES_2006, CODES_2024, KINDS, OFF_ROLL, PRESENT, UNAUTHORISED
 from .scan import Admission, Frame
 
 #: Columns of the extract; the admission ones may instead come from a separate file.
@@ -32,8 +32,11 @@ MAX_REF = 64
 KIND_NUMBER = {
     code: KINDS.index(kind) for table in (CODES_2006, CODES_2024) for code, (kind, _) in table.items()
 }
-PRESENT_OR_AUTHORISED = (0, 1)
-UNAUTH, CLOSED_KIND, OFF_ROLL_KIND = 2, 3, 4
+#: Kind numbers the engines test. A closed session needs none: after the last present or
+#: authorised session, the run is the unauthorised sessions, so a closed one is passed over.
+PRESENT_OR_AUTHORISED = (KINDS.index(PRESENT), KINDS.index(AUTHORISED))
+UNAUTH = KINDS.index(UNAUTHORISED)
+OFF_ROLL_KIND = KINDS.index(OFF_ROLL)
 
 
 class RegisterError(InputError):
