@@ -53,7 +53,6 @@ class PolarsRegister:
             lf = lf.select([pl.col(c).cast(pl.String) for c in cols])
         else:
             cols = _header(source)
-            _check_header(cols, REQUIRED, REQUIRED + ADMISSION, source)
             lf = pl.scan_csv(source.path, schema=dict.fromkeys(cols, pl.String), encoding="utf8")
         _check_header(cols, REQUIRED, REQUIRED + ADMISSION, source)
         adm_cols = [c for c in ADMISSION if c in cols]
