@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any, NamedTuple
 
 from ..dates import long_date
@@ -54,6 +55,7 @@ def said(when: Outcome) -> Said:
 
 _REQUIRED = Remembered(8192)
 _GATES = Remembered(4096)
+_AFTERWARDS = Remembered(4096)
 
 
 # -- citations --------------------------------------------------------------------------------
@@ -303,3 +305,27 @@ def gate(
     )
     found = Finding((first.kind, first.actor), order, out, assumed=frozenset(assumed))
     return _GATES.put(key, objects, found)
+
+
+# -- a finding read on another day ------------------------------------------------------------
+
+
+def no_longer_applies(found: Finding, on: dt.date) -> Finding:
+    """A duty done while its rule applied, as reported on ``on``, when the rule no longer does
+    (remembered: a verdict combined from it is then remembered too)."""
+    key, objects = ("after", id(found), on), (found,)
+    hit = _AFTERWARDS.get(key, objects)
+    if hit is not None:
+        return hit
+    note = f" The rule no longer applies on {on}."
+    return _AFTERWARDS.put(key, objects, found.with_reason(found.out.reason + note))
+
+
+def did_not_apply(found: Finding, why: str) -> Finding:
+    """A ground that did not apply on the day an action was taken: what the action lacked."""
+    key, objects = ("lacked", id(found), why), (found,)
+    hit = _AFTERWARDS.get(key, objects)
+    if hit is not None:
+        return hit
+    update = {"status": Status.NOT_YET_PERMITTED, "unmet": (f"it did not apply: {why}",)}
+    return _AFTERWARDS.put(key, objects, replace(found, out=found.out.model_copy(update=update)))

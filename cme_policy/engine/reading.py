@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import Any
 
 from ..facts import UNKNOWN, CaseView
@@ -29,7 +28,7 @@ from ..vocabulary import (
     Status,
 )
 from .deadlines import UNDATED, Arose, add, compute
-from .findings import gate, required, said
+from .findings import did_not_apply, gate, no_longer_applies, required, said
 from .logic import Evaluator, Outcome
 from .ruleset import RuleSet
 from .verdict import Finding, Key
@@ -95,15 +94,7 @@ class Reading:
             if when.value is not False:
                 continue
             found = self._permission(rule, owner, order, actions, Permission.GROUND, when)
-            why = "; ".join(when.explain()) or "its conditions"
-            out.append(
-                replace(
-                    found,
-                    out=found.out.model_copy(
-                        update={"status": Status.NOT_YET_PERMITTED, "unmet": (f"it did not apply: {why}",)}
-                    ),
-                )
-            )
+            out.append(did_not_apply(found, "; ".join(when.explain()) or "its conditions"))
         return out
 
     # -- rules -------------------------------------------------------------------------------
@@ -178,8 +169,7 @@ class Reading:
                 assert explained is not None
                 item = then._action(rule, owner, order, action, explained(then.logic))
                 if item is not None and item.out.status is Status.DONE:
-                    note = f" The rule no longer applies on {self.view.on}."
-                    out.append(item.with_reason(item.out.reason + note))
+                    out.append(no_longer_applies(item, self.view.on))
         return out
 
     def never_applied(self, order: int) -> bool:
@@ -363,13 +353,22 @@ class Judge:
 
     def __init__(self, reading: Reading) -> None:
         self.run = reading
+        self._on: dict[tuple[Key, dt.date], list[Finding]] = {}
 
     def completions(self, key: Key, findings: list[Finding]) -> list[dt.date]:
         return self.run.view.dates_of(self.run.rules.completing.get(key, COMPLETED_BY[key[0]]))
 
     def findings_on(self, key: Key, day: dt.date) -> list[Finding]:
         """The grounds, restrictions and prohibitions for ``key`` as the case stood on ``day``,
-        just before the action was taken (a child removed that day was on roll until then)."""
+        just before the action was taken (a child removed that day was on roll until then).
+        Read once per duty and day: a taken duty no rule bears on now is read for its verdict
+        and then judged on the same day."""
+        got = self._on.get((key, day))
+        if got is None:
+            got = self._on[key, day] = self._findings_on(key, day)
+        return got
+
+    def _findings_on(self, key: Key, day: dt.date) -> list[Finding]:
         assume = {"school.on_roll": True} if key[0] is ActionKind.REMOVE_FROM_ROLL else None
         then = self.run.as_of(day, assume=assume)
         got = then.findings({key})

@@ -87,18 +87,14 @@ def _entry(verdict: _Verdict) -> ActionOut:
     it stood that day, which the findings do not say)."""
     if verdict.taken():
         return verdict.entry()
-    fs = verdict.findings
-    key = (
-        verdict.key,
-        verdict.on,
-        verdict.floor,
-        tuple([(f.order, id(f.out), f.urgent_undated, f.assumed) for f in fs]),
-    )
-    outs = tuple([f.out for f in fs])
-    hit = _VERDICTS.get(key, outs)
+    # Findings are themselves remembered (the same finding is the very same object), so the
+    # findings' identities are the key; the entry holds them, so an id is never reused.
+    fs = tuple(verdict.findings)
+    key = (verdict.key, verdict.on, verdict.floor, *map(id, fs))
+    hit = _VERDICTS.get(key, fs)
     if hit is not None:
         return hit
-    return _VERDICTS.put(key, outs, verdict.entry())
+    return _VERDICTS.put(key, fs, verdict.entry())
 
 
 def _name(f: RuleFinding) -> str:
