@@ -34,7 +34,7 @@ class Day:
 @dataclass(frozen=True)
 class Mark:
     on: dt.date
-    kind: str  # start, event, due, from, forbidden, evaluation
+    kind: str  # start, event, due, from, evaluation (a verdict is drawn at its dates, any status)
     label: str
     detail: str = ""
     status: str = ""

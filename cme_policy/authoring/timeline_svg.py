@@ -33,8 +33,8 @@ COLOURS = {
     SCHOOL: "#cfe6cf", WEEKEND: "#e4e4e4", HOLIDAY: "#f6d8a6", BANK_HOLIDAY: "#f1b0b0",
     CLOSURE: "#d9c8ec", ASSUMED: "#eef5e6",
 }
-MARK_COLOURS = {"due": "#b3261e", "from": "#1f6f43", "forbidden": "#555", "event": "#1d4f91",
-                "start": "#000", "evaluation": "#6b3fa0"}
+MARK_COLOURS = {"due": "#b3261e", "from": "#1f6f43", "event": "#1d4f91", "start": "#000",
+                "evaluation": "#6b3fa0"}
 
 #: The drawing's width in pixels (it fits a laptop screen beside a browser's margins), the size
 #: of every piece of text (never under 14 px), and a generous width per character, so that text
@@ -48,7 +48,7 @@ _BADGE_H = 20
 
 
 def _wrap_px(text: str, width: float) -> list[str]:
-    """Lines of ``text`` no wider than ``width`` pixels by the :data:`CHAR` estimate."""
+    """Lines of ``text`` no wider than ``width`` pixels by the :data:`TEXT_CHAR` estimate."""
     import textwrap
 
     return textwrap.wrap(text, width=max(10, int(width // TEXT_CHAR))) or [""]
