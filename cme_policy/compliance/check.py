@@ -38,8 +38,14 @@ BASELINE_ID = "england"
 
 
 _ORDER = {
-    Status.WEAKER: 0, Status.CANNOT_TELL: 1, Status.PARTLY_MET: 2, Status.NOT_ADDRESSED: 3,
-    Status.PENDING: 4, Status.ATTENTION: 5, Status.STRICTER: 6, Status.MET: 7,
+    Status.WEAKER: 0,
+    Status.CANNOT_TELL: 1,
+    Status.PARTLY_MET: 2,
+    Status.NOT_ADDRESSED: 3,
+    Status.PENDING: 4,
+    Status.ATTENTION: 5,
+    Status.STRICTER: 6,
+    Status.MET: 7,
 }
 
 
@@ -61,8 +67,8 @@ def _requirement_finding(pack: PolicyPack, baseline: PolicyPack, req: Requiremen
     if status is Status.NOT_ADDRESSED:
         detail = (
             "no rule of the pack states it; the national rule applies as it stands"
-            if not refs else
-            "the pack does not state it (the rules below bear on it without stating it); the "
+            if not refs
+            else "the pack does not state it (the rules below bear on it without stating it); the "
             "national rule applies as it stands"
         )
     else:

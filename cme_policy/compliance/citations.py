@@ -30,5 +30,10 @@ def _owner(pack: PolicyPack, rule: Rule) -> str:
 
 
 def _ref(pack: PolicyPack, rule: Rule, status: Status | None = None, detail: str = "") -> RuleRef:
-    return RuleRef(pack=_owner(pack, rule), rule_id=rule.id, citation=cite(pack, rule.citation),
-                   status=status, detail=detail)
+    return RuleRef(
+        pack=_owner(pack, rule),
+        rule_id=rule.id,
+        citation=cite(pack, rule.citation),
+        status=status,
+        detail=detail,
+    )

@@ -31,8 +31,11 @@ def _emit(text: str, path: str | None) -> None:
             fh.write(text)
 
 
-@command("check", "check a pack against the national baseline (exit 1 when a rule is weaker than required)",
-         _setup_check)
+@command(
+    "check",
+    "check a pack against the national baseline (exit 1 when a rule is weaker than required)",
+    _setup_check,
+)
 def cmd_check(args: argparse.Namespace) -> int:
     from .check import check_compliance
 
@@ -48,8 +51,11 @@ def _setup_compare(p: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--output", default=None, help="write the comparison to this file")
 
 
-@command("compare", "authorities side by side: referral, off-roll, notifications, closure, escalation",
-         _setup_compare)
+@command(
+    "compare",
+    "authorities side by side: referral, off-roll, notifications, closure, escalation",
+    _setup_compare,
+)
 def cmd_compare(args: argparse.Namespace) -> int:
     from .compare import compare_packs
 

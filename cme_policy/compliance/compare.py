@@ -19,15 +19,27 @@ from ..vocabulary import ActionKind, DeadlineType
 from .matching import Timing, is_permission, timings
 from .report import Comparison
 
-REFERRAL = {ActionKind.REFER_TO_CME, ActionKind.NOTIFY_LA_OF_ABSENCE, ActionKind.INFORM_CME_TEAM,
-            ActionKind.INFORM_EWO}
+REFERRAL = {
+    ActionKind.REFER_TO_CME,
+    ActionKind.NOTIFY_LA_OF_ABSENCE,
+    ActionKind.INFORM_CME_TEAM,
+    ActionKind.INFORM_EWO,
+}
 OFF_ROLL = {ActionKind.REMOVE_FROM_ROLL}
-NOTIFY = {ActionKind.NOTIFY_LA_OF_REGISTRATION, ActionKind.NOTIFY_LA_OF_REMOVAL,
-          ActionKind.INFORM_ADMISSIONS, ActionKind.UPLOAD_LOST_CTF}
+NOTIFY = {
+    ActionKind.NOTIFY_LA_OF_REGISTRATION,
+    ActionKind.NOTIFY_LA_OF_REMOVAL,
+    ActionKind.INFORM_ADMISSIONS,
+    ActionKind.UPLOAD_LOST_CTF,
+}
 CLOSURE = {ActionKind.CLOSE_CASE, ActionKind.MAKE_DORMANT, ActionKind.REVIEW_DORMANT_CASE}
-ESCALATION = {ActionKind.CALL_EMERGENCY_SERVICES, ActionKind.CONTACT_SOCIAL_CARE,
-              ActionKind.CONTACT_POLICE, ActionKind.REFER_TO_MASH,
-              ActionKind.SEEK_SAFEGUARDING_ADVICE}
+ESCALATION = {
+    ActionKind.CALL_EMERGENCY_SERVICES,
+    ActionKind.CONTACT_SOCIAL_CARE,
+    ActionKind.CONTACT_POLICE,
+    ActionKind.REFER_TO_MASH,
+    ActionKind.SEEK_SAFEGUARDING_ADVICE,
+}
 
 TOPICS: tuple[tuple[str, set[ActionKind] | None], ...] = (
     ("Referral trigger (school to local authority)", REFERRAL),
@@ -110,12 +122,14 @@ def compare_packs(packs: list[PolicyPack | str | Path] | None = None, *, on: dt.
             if kinds is None:
                 row.append(_review_words(pack, day))
                 continue
-            row.append([
-                _action_words(rule, action)
-                for rule in pack.rules
-                if rule.in_force(day)
-                for action in rule.then
-                if action.kind in kinds
-            ])
+            row.append(
+                [
+                    _action_words(rule, action)
+                    for rule in pack.rules
+                    if rule.in_force(day)
+                    for action in rule.then
+                    if action.kind in kinds
+                ]
+            )
         rows.append((topic, row))
     return Comparison(day, [(p.id, p.policy.authority.name) for p in chosen], rows)

@@ -34,20 +34,30 @@ INSTRUMENTS: dict[str, Instrument] = {
     i.id: i
     for i in (
         Instrument(
-            "education_act_1996", "Education Act 1996", _D(1996, 11, 1),
+            "education_act_1996",
+            "Education Act 1996",
+            _D(1996, 11, 1),
             patterns=(r"Education Act 1996",),
         ),
         Instrument(
             "pupil_registration_regs_2006",
             "Education (Pupil Registration) (England) Regulations 2006 (SI 2006/1751)",
-            _D(2006, 9, 1), _D(2024, 8, 18), "pupil_registration_regs_2024",
-            (r"Pupil\s+Registration\)?\s*\(England\)\s*Regulations,?\s*2006", r"2006/1751",
-             r"\b2006 Regulations\b", r"Registration[^.;]{0,40}Regulations 2006"),
+            _D(2006, 9, 1),
+            _D(2024, 8, 18),
+            "pupil_registration_regs_2024",
+            (
+                r"Pupil\s+Registration\)?\s*\(England\)\s*Regulations,?\s*2006",
+                r"2006/1751",
+                r"\b2006 Regulations\b",
+                r"Registration[^.;]{0,40}Regulations 2006",
+            ),
         ),
         Instrument(
             "pupil_registration_amendment_regs_2016",
             "Education (Pupil Registration) (England) (Amendment) Regulations 2016 (SI 2016/792)",
-            _D(2016, 9, 1), _D(2024, 8, 18), "pupil_registration_regs_2024",
+            _D(2016, 9, 1),
+            _D(2024, 8, 18),
+            "pupil_registration_regs_2024",
             (r"2016/792", r"\(Amendment\)\s*Regulations\s*2016"),
         ),
         Instrument(
@@ -59,14 +69,20 @@ INSTRUMENTS: dict[str, Instrument] = {
         Instrument(
             "dfe_cme_guidance_2016",
             "DfE, Children missing education: statutory guidance for local authorities (Sept 2016)",
-            _D(2016, 9, 1), _D(2024, 8, 18), "dfe_cme_guidance_2024",
-            (r"guidance[^.;]{0,60}\b(?:September|Sept\.?) 2016",
-             r"\b(?:September|Sept\.?) 2016[^.;]{0,40}guidance"),
+            _D(2016, 9, 1),
+            _D(2024, 8, 18),
+            "dfe_cme_guidance_2024",
+            (
+                r"guidance[^.;]{0,60}\b(?:September|Sept\.?) 2016",
+                r"\b(?:September|Sept\.?) 2016[^.;]{0,40}guidance",
+            ),
         ),
         Instrument(
             "dfe_cme_guidance_2024",
             "DfE, Children missing education: statutory guidance (19 Aug 2024 update)",
-            _D(2024, 8, 19), _D(2025, 9, 7), "dfe_cme_guidance_2025",
+            _D(2024, 8, 19),
+            _D(2025, 9, 7),
+            "dfe_cme_guidance_2025",
         ),
         Instrument(
             "dfe_cme_guidance_2025",
@@ -75,11 +91,14 @@ INSTRUMENTS: dict[str, Instrument] = {
             _D(2025, 9, 8),
         ),
         Instrument(
-            "wtisa_2024", "DfE, Working together to improve school attendance (Aug 2024)",
+            "wtisa_2024",
+            "DfE, Working together to improve school attendance (Aug 2024)",
             _D(2024, 8, 19),
         ),
         Instrument(
-            "cwsa_2026", "Children's Wellbeing and Schools Act 2026", None,
+            "cwsa_2026",
+            "Children's Wellbeing and Schools Act 2026",
+            None,
         ),
     )
 }

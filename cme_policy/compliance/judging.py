@@ -65,9 +65,13 @@ def _missing(rule: Rule, req: Requirement, timing: set[str]) -> list[str]:
     """Baseline conditions the local rule does not test (it may cover more children: no harm).
     A recorded event the local rule counts from is tested by its timing."""
     local_facts = facts_tested(rule.when) | timing
-    return [fact_test_words(t) for t in conjuncts(req.rule.when)
-            if t.fact not in local_facts and t.fact not in _TIMING_FACTS
-            and not (t.operator == "is" and requires(rule.when, t.fact, t.operand))]
+    return [
+        fact_test_words(t)
+        for t in conjuncts(req.rule.when)
+        if t.fact not in local_facts
+        and t.fact not in _TIMING_FACTS
+        and not (t.operator == "is" and requires(rule.when, t.fact, t.operand))
+    ]
 
 
 def _counted(ts: list[Timing]) -> str:
@@ -126,8 +130,7 @@ def _judge_one(rule: Rule, actions: list[Action], req: Requirement) -> tuple[Sta
                 "applies as it stands"
             )
         return Status.CANNOT_TELL, (
-            f"counted from another starting point ({_counted(local)}); the national rule: "
-            f"{base.describe()}"
+            f"counted from another starting point ({_counted(local)}); the national rule: {base.describe()}"
         )
     # Several timings on the same anchor (a deadline and a condition): the latest one binds. For
     # a duty the latest is the weakest; for a permission the latest is the strictest.
@@ -145,9 +148,7 @@ _DUTY_PREF = [Status.WEAKER, Status.CANNOT_TELL, Status.MET, Status.STRICTER]
 _PERMISSION_PREF = [Status.STRICTER, Status.MET, Status.CANNOT_TELL, Status.WEAKER]
 
 
-def _judge_rule(
-    pack: PolicyPack, rule: Rule, actions: list[Action], req: Requirement
-) -> RuleRef:
+def _judge_rule(pack: PolicyPack, rule: Rule, actions: list[Action], req: Requirement) -> RuleRef:
     """One local rule against one national requirement: its timing, then its scope.
 
     A rule whose condition leaves out some children the national rule covers (a narrower
@@ -191,8 +192,14 @@ def _judge_rule(
         notes.append("this rests on the pack's own reading of its text (see its recorded ambiguity)")
     kind_note = "" if action.kind is req.action.kind else f"{action.kind.value}: "
     text = " ".join(_sentence(x) for x in [kind_note + detail, *notes])
-    return RuleRef(pack=_owner(pack, rule), rule_id=rule.id, citation=cite(pack, rule.citation),
-                   status=status, detail=text, reading=reading)
+    return RuleRef(
+        pack=_owner(pack, rule),
+        rule_id=rule.id,
+        citation=cite(pack, rule.citation),
+        status=status,
+        detail=text,
+        reading=reading,
+    )
 
 
 def _sentence(text: str) -> str:

@@ -137,8 +137,14 @@ def fact_test_words(t: FactTest) -> str:
         value = str(value).lower()
     elif isinstance(value, list):
         value = ", ".join(str(v) for v in value)
-    op = {"is": "is", "in": "is one of", "includes_any": "includes any of",
-          "at_least": "is at least", "at_most": "is at most", "known": "known:"}[t.operator]
+    op = {
+        "is": "is",
+        "in": "is one of",
+        "includes_any": "includes any of",
+        "at_least": "is at least",
+        "at_most": "is at most",
+        "known": "known:",
+    }[t.operator]
     return f"{t.fact} {op} {value}"
 
 
@@ -187,10 +193,7 @@ def narrowing(local: Condition | None, base: Condition | None, *, ignore: set[st
     ``ignore`` are compared as timing, not scope. The checker does not try to prove two
     different compounds equivalent: a part it cannot show to be implied narrows, and is named.
     """
-    return [
-        condition_words(part) for part in _top_level(local)
-        if not implied_by(base, part, ignore=ignore)
-    ]
+    return [condition_words(part) for part in _top_level(local) if not implied_by(base, part, ignore=ignore)]
 
 
 # -- timings ------------------------------------------------------------------------------------

@@ -26,18 +26,20 @@ def _pending(baseline: PolicyPack, on: dt.date) -> list[Finding]:
         if c is None or (c.on is not None and c.on <= on):
             continue
         when = f"commences on {c.on}" if c.on else "no commencement day is known"
-        out.append(Finding(
-            kind=FindingKind.PENDING_COMMENCEMENT,
-            status=Status.PENDING,
-            title=rule.title,
-            requirement_id=rule.id,
-            baseline_citation=cite(baseline, rule.citation),
-            detail=(
-                f"Enacted but not known to be in force on {on} ({when}; brought into force by: "
-                f"{c.by}). Not checked. To switch it on, set commencement.on for rule "
-                f"{rule.id!r} in the baseline pack."
-            ),
-        ))
+        out.append(
+            Finding(
+                kind=FindingKind.PENDING_COMMENCEMENT,
+                status=Status.PENDING,
+                title=rule.title,
+                requirement_id=rule.id,
+                baseline_citation=cite(baseline, rule.citation),
+                detail=(
+                    f"Enacted but not known to be in force on {on} ({when}; brought into force by: "
+                    f"{c.by}). Not checked. To switch it on, set commencement.on for rule "
+                    f"{rule.id!r} in the baseline pack."
+                ),
+            )
+        )
     return out
 
 
@@ -48,8 +50,11 @@ def _superseded(pack: PolicyPack, baseline: PolicyPack, on: dt.date) -> list[Fin
         if p.id == baseline.id and pack.id != baseline.id:
             continue  # the baseline's own historical sources are checked on the baseline
         for src in p.policy.sources:
-            rules = [r for r in in_force if src.id in {c.source for c in (r.citation, *r.also_cites)}
-                     and pack.source(src.id) is src]
+            rules = [
+                r
+                for r in in_force
+                if src.id in {c.source for c in (r.citation, *r.also_cites)} and pack.source(src.id) is src
+            ]
             if not rules:
                 continue
             text = " ".join(x for x in (src.title, src.version, src.note) if x)
@@ -72,26 +77,25 @@ def _superseded(pack: PolicyPack, baseline: PolicyPack, on: dt.date) -> list[Fin
                 f"{inst.in_force_to if inst else src.in_force_to})"
                 for inst, _, _ in problems
             )
-            hows = "; ".join(
-                f"{how}" + (f", now {succ.title}" if succ else "") for _, how, succ in problems
-            )
+            hows = "; ".join(f"{how}" + (f", now {succ.title}" if succ else "") for _, how, succ in problems)
             successors = [succ for _, _, succ in problems if succ is not None]
             base_cites = [
-                _baseline_cite_for(baseline, succ.id) or succ.title
-                for succ in dict.fromkeys(successors)
+                _baseline_cite_for(baseline, succ.id) or succ.title for succ in dict.fromkeys(successors)
             ]
-            out.append(Finding(
-                kind=FindingKind.SUPERSEDED_CITATION,
-                status=Status.ATTENTION,
-                title=f"Source {src.id!r} cites {names}",
-                baseline_citation="; ".join(base_cites) or None,
-                pack_rules=[_ref(pack, r) for r in rules],
-                detail=(
-                    f"{len(rules)} rule(s) in force on {on} rest on source {src.id!r} "
-                    f"({src.title}), which {hows}. Check the rules against the instruments "
-                    f"in force on {on}."
-                ),
-            ))
+            out.append(
+                Finding(
+                    kind=FindingKind.SUPERSEDED_CITATION,
+                    status=Status.ATTENTION,
+                    title=f"Source {src.id!r} cites {names}",
+                    baseline_citation="; ".join(base_cites) or None,
+                    pack_rules=[_ref(pack, r) for r in rules],
+                    detail=(
+                        f"{len(rules)} rule(s) in force on {on} rest on source {src.id!r} "
+                        f"({src.title}), which {hows}. Check the rules against the instruments "
+                        f"in force on {on}."
+                    ),
+                )
+            )
     return out
 
 
@@ -107,29 +111,38 @@ def _reviews(pack: PolicyPack, on: dt.date) -> list[Finding]:
     out = []
     pol = pack.policy
     if not pol.in_force(on):
-        out.append(Finding(
-            kind=FindingKind.REVIEW_OVERDUE, status=Status.ATTENTION,
-            title=f"The pack is not in force on {on}",
-            detail=f"effective {pol.effective_from or 'always'} to {pol.effective_to or 'open'}",
-        ))
+        out.append(
+            Finding(
+                kind=FindingKind.REVIEW_OVERDUE,
+                status=Status.ATTENTION,
+                title=f"The pack is not in force on {on}",
+                detail=f"effective {pol.effective_from or 'always'} to {pol.effective_to or 'open'}",
+            )
+        )
     if pol.review_due_on and pol.review_due_on < on:
-        out.append(Finding(
-            kind=FindingKind.REVIEW_OVERDUE, status=Status.ATTENTION,
-            title=f"The pack's review date {pol.review_due_on} has passed",
-            detail=(
-                f"{(on - pol.review_due_on).days} days overdue on {on}: check that its sources are "
-                "still the authority's current policy."
-            ),
-        ))
+        out.append(
+            Finding(
+                kind=FindingKind.REVIEW_OVERDUE,
+                status=Status.ATTENTION,
+                title=f"The pack's review date {pol.review_due_on} has passed",
+                detail=(
+                    f"{(on - pol.review_due_on).days} days overdue on {on}: check that its sources are "
+                    "still the authority's current policy."
+                ),
+            )
+        )
     for src in pol.sources:
         if src.in_force_to is not None and src.in_force_to < on:
             continue
         if src.review_due_on and src.review_due_on < on and src.review_due_on != pol.review_due_on:
-            out.append(Finding(
-                kind=FindingKind.REVIEW_OVERDUE, status=Status.ATTENTION,
-                title=f"Source {src.id!r} was due for review on {src.review_due_on}",
-                detail=f"{src.title}: its own review date has passed.",
-            ))
+            out.append(
+                Finding(
+                    kind=FindingKind.REVIEW_OVERDUE,
+                    status=Status.ATTENTION,
+                    title=f"Source {src.id!r} was due for review on {src.review_due_on}",
+                    detail=f"{src.title}: its own review date has passed.",
+                )
+            )
     return out
 
 
@@ -146,15 +159,19 @@ def _ambiguities(pack: PolicyPack, on: dt.date, matched: Matched) -> list[Findin
         against = "; ".join(
             f"{f.requirement_id}: {STATUS_WORDS[r.status or Status.CANNOT_TELL]}" for f, r in links
         )
-        out.append(Finding(
-            kind=FindingKind.RECORDED_AMBIGUITY, status=Status.ATTENTION,
-            title=f"{rule.id}: {i.question}",
-            requirement_id=links[0][0].requirement_id if links else None,
-            baseline_citation=links[0][0].baseline_citation if links else None,
-            pack_rules=[_ref(pack, rule, None, f"Reading taken: {i.reading} Why: {i.why}")],
-            detail=(
-                f"The reading taken, against the national requirements it answers: {against}."
-                if against else "No national requirement matches this rule."
-            ),
-        ))
+        out.append(
+            Finding(
+                kind=FindingKind.RECORDED_AMBIGUITY,
+                status=Status.ATTENTION,
+                title=f"{rule.id}: {i.question}",
+                requirement_id=links[0][0].requirement_id if links else None,
+                baseline_citation=links[0][0].baseline_citation if links else None,
+                pack_rules=[_ref(pack, rule, None, f"Reading taken: {i.reading} Why: {i.why}")],
+                detail=(
+                    f"The reading taken, against the national requirements it answers: {against}."
+                    if against
+                    else "No national requirement matches this rule."
+                ),
+            )
+        )
     return out

@@ -145,8 +145,8 @@ def _e(text: object) -> str:
 
 def _page(title: str, body: list[str]) -> str:
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{_e(title)}</title>\n<style>\n{_CSS}\n</style>\n</head>\n<body>\n"
         + "\n".join(body)
         + "\n</body>\n</html>\n"
@@ -169,8 +169,10 @@ def _report_html(report: ComplianceReport) -> str:
         if not items:
             continue
         body.append(f"<h2>{_e(title)}</h2>")
-        body.append("<table><thead><tr><th>Status</th><th>Requirement</th><th>National citation</th>"
-                    "<th>Pack rules</th></tr></thead><tbody>")
+        body.append(
+            "<table><thead><tr><th>Status</th><th>Requirement</th><th>National citation</th>"
+            "<th>Pack rules</th></tr></thead><tbody>"
+        )
         for f in items:
             rules = "".join(
                 f"<li>{_badge(r.status) + ' ' if r.status else ''}<code>{_e(r.pack)}:{_e(r.rule_id)}</code> "
@@ -223,8 +225,6 @@ def _comparison_html(comp: Comparison) -> str:
         body.append("</div></section>")
     page = _page(f"CME policies side by side on {comp.on}", body)
     return page.replace("</style>", _COMPARE_CSS + "\n</style>", 1)
-
-
 
 
 def render_comparison(comp: Comparison, fmt: str = "text") -> str:

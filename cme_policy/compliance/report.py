@@ -29,7 +29,11 @@ class Status(StrEnum):
 
 #: The statuses a national requirement in force can have, in the order the headline counts them.
 REQUIREMENT_STATUSES = (
-    Status.MET, Status.STRICTER, Status.PARTLY_MET, Status.WEAKER, Status.NOT_ADDRESSED,
+    Status.MET,
+    Status.STRICTER,
+    Status.PARTLY_MET,
+    Status.WEAKER,
+    Status.NOT_ADDRESSED,
     Status.CANNOT_TELL,
 )
 
@@ -159,7 +163,8 @@ class ComplianceReport(BaseModel):
         ambiguous text (an ``interpretation``): weaker as encoded, not in so many words."""
         return sum(
             all(r.reading for r in f.pack_rules if r.status is Status.WEAKER)
-            for f in self.requirements if f.status is Status.WEAKER
+            for f in self.requirements
+            if f.status is Status.WEAKER
         )
 
     @computed_field  # type: ignore[prop-decorator]
@@ -199,9 +204,9 @@ class ComplianceReport(BaseModel):
 #: pack is evaluated on top of the national baseline.
 READING_NOTE = (
     "A local pack is evaluated on top of the national baseline, so where it says nothing the "
-    "national rule applies as it stands: \"not addressed\" is not a failure, and \"no weaker rule "
-    "found\" is not \"every national duty is met\". \"Met in part\" means the pack's rule covers "
-    "only some of the children the national rule does; \"cannot tell\" needs a person to read "
+    'national rule applies as it stands: "not addressed" is not a failure, and "no weaker rule '
+    'found" is not "every national duty is met". "Met in part" means the pack\'s rule covers '
+    'only some of the children the national rule does; "cannot tell" needs a person to read '
     "both rules."
 )
 

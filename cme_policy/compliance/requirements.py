@@ -66,7 +66,8 @@ def _candidates(pack: PolicyPack, req: Requirement, on: dt.date) -> list[tuple[R
         if not rule.in_force(on) or contradicts(rule.when, req.rule.when):
             continue
         actions = [
-            a for a in rule.then
+            a
+            for a in rule.then
             if a.kind in kinds and (a.kind in JOINT_KINDS or same_side(a.actor, req.action.actor))
         ]
         if not actions:
