@@ -21,6 +21,7 @@ timing is then compared on the same anchor:
 from __future__ import annotations
 
 from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -168,7 +169,7 @@ def _top_level(cond: Condition | None) -> list[Condition]:
     return [cond]
 
 
-def implied_by(base: Condition | None, part: Condition, *, ignore: set[str] = frozenset()) -> bool:  # type: ignore[assignment]
+def implied_by(base: Condition | None, part: Condition, *, ignore: AbstractSet[str] = frozenset()) -> bool:
     """True when every case meeting ``base`` meets ``part`` as far as the checker can show:
     the same test, an ``is`` value the baseline requires (with :data:`IMPLIES`), a fact in
     ``ignore``, every member of an ``all``, or some branch of an ``any``. A ``not`` is implied
