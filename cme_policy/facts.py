@@ -349,6 +349,26 @@ def is_case_field(name: str) -> bool:
     change to it."""
     return getattr(FACTS[name].read, "case_field", False)
 
+
+def may_read_the_same_before(name: str) -> bool:
+    """Whether :func:`reads_the_same_before` can ever say yes of the fact."""
+    return is_case_field(name) or name == "school.on_roll" or name.startswith("history.")
+
+
+def reads_the_same_before(view: CaseView, name: str, value: Any) -> bool:
+    """Whether the fact, reading ``value`` on the view's day, certainly read the same on every
+    earlier day of the case (without pinned values): a case field with no dated change; on roll
+    as given, with no dated change (and, if not on roll, no removal recorded, which would put
+    the pupil on roll until it: see ``_on_roll``); an event not recorded (nor proved by a
+    record) by the view's day, so not by any earlier day either."""
+    if is_case_field(name):
+        return name not in view.changes.dates
+    if name == "school.on_roll":
+        if "school.on_roll" in view.changes.dates:
+            return False
+        return value is True or (value is False and EventKind.REMOVED_FROM_ROLL not in view.index.by_kind)
+    return name.startswith("history.") and value is False
+
 #: Dates a deadline may count from: the first day of absence, when concerns came to light, or
 #: the first record of any history event.
 ANCHORS: dict[str, str] = {

@@ -13,7 +13,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cme_policy import ActionKind, CaseError, EvaluationDateError, Status, evaluate, shipped_policies
+from cme_policy import (
+    ActionKind,
+    CaseError,
+    EvaluationDateError,
+    Status,
+    evaluate,
+    load_policy,
+    shipped_policies,
+)
 from cme_policy.vocabulary import EventKind, Role
 
 D = dt.date
@@ -364,3 +372,32 @@ def test_the_readme_example_of_dated_changes_is_a_valid_case():
     # A case-management export writes one row per change; the README shows such a case.
     text = (__import__("pathlib").Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
     assert re.search(r"changes:", text), "the README documents dated changes"
+
+
+# -- facts that read the same on every earlier day ---------------------------------------------
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(timelines(), st.sampled_from([True, False, None]), st.lists(st.integers(0, 45), max_size=2))
+def test_a_fact_said_to_read_the_same_before_did_so_on_every_earlier_day(timeline, on_roll, removals):
+    """What lets the engine skip walking back through a case for a rule that cannot have applied
+    (Reading.never_applied): a test it needs true is false of such a fact today."""
+    from cme_policy.case import parse_case
+    from cme_policy.facts import FACTS, CaseView, may_read_the_same_before, reads_the_same_before
+
+    case, first = timeline
+    case = {**case, "school": {"on_roll": on_roll}}
+    case["history"] = [
+        *case["history"],
+        *({"event": "removed_from_roll", "on": (first + dt.timedelta(days=d)).isoformat()} for d in removals),
+    ]
+    on = first + dt.timedelta(days=40)
+    view = CaseView(parse_case(case), on, load_policy("kent").calendar)
+    for name, fact in FACTS.items():
+        if not may_read_the_same_before(name):
+            continue
+        value = fact.read(view)
+        if not reads_the_same_before(view, name, value):
+            continue
+        for back in range(1, 60):
+            assert fact.read(view.as_of(on - dt.timedelta(days=back))) == value, name

@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from ..facts import UNKNOWN, CaseView
+from ..facts import UNKNOWN, CaseView, reads_the_same_before
 from ..pack.load import PolicyPack
 from ..pack.model import Action, Rule
 from ..vocabulary import (
@@ -174,11 +174,15 @@ class Reading:
 
     def never_applied(self, order: int) -> bool:
         """Whether the rule's condition was false on every day of the case: a test it needs
-        true is false of a case field that records no dated change (such a field reads the same
-        every day). Spares walking back through the days for a rule that cannot have applied."""
-        changed, pinned, logic = self.view.changes.dates, self.logic.pinned, self.logic
+        true is false today of a fact that certainly read the same on every earlier day (a case
+        field with no dated change, an event not recorded: see
+        :func:`~cme_policy.facts.reads_the_same_before`). Spares walking back through the days
+        for a rule that cannot have applied."""
+        view, logic = self.view, self.logic
         return any(
-            name not in changed and name not in pinned and test(logic) is False
+            name not in logic.pinned
+            and test(logic) is False
+            and reads_the_same_before(view, name, logic.fact(name))
             for name, test in self.rules.fixed[order]
         )
 

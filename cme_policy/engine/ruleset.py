@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ..facts import is_case_field
+from ..facts import may_read_the_same_before
 from ..pack.load import PolicyPack
 from ..pack.model import AllOf, Condition, FactTest, Rule
 from ..vocabulary import COMPLETED_BY, IMPLIED_BY, STATUTORY_GROUNDS, EventKind
@@ -112,12 +112,13 @@ def rules_of(pack: PolicyPack, floor: PolicyPack | None) -> RuleSet:
 
 
 def _fixed_tests(cond: Condition | None) -> tuple[tuple[str, Valued], ...]:
-    """The fact tests ``cond`` needs true that read a case field as given, with their facts."""
+    """The fact tests ``cond`` needs true whose facts may read the same on every earlier day
+    of a case (:func:`~cme_policy.facts.reads_the_same_before`), each with its fact."""
     parts = cond.all if isinstance(cond, AllOf) else [cond] if cond is not None else []
     return tuple(
         (part.fact, compile_value(part))
         for part in parts
-        if isinstance(part, FactTest) and is_case_field(part.fact)
+        if isinstance(part, FactTest) and may_read_the_same_before(part.fact)
     )
 
 
