@@ -42,9 +42,10 @@ class Outcome:
 class Evaluator:
     """Reads each fact of one case view at most once."""
 
-    def __init__(self, view: CaseView) -> None:
+    def __init__(self, view: CaseView, known: dict[str, Any] | None = None) -> None:
         self.view = view
-        self._facts: dict[str, Any] = {}
+        #: Facts read so far; ``known`` gives some at once (:func:`~cme_policy.facts.case_field_values`).
+        self._facts: dict[str, Any] = dict(known) if known else {}
         #: The facts fixed by :meth:`pin`, not read off the case.
         self.pinned: frozenset[str] = frozenset()
 

@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from ..facts import UNKNOWN, CaseView, reads_the_same_before
+from ..facts import UNKNOWN, CaseView, case_field_values, reads_the_same_before
 from ..pack.load import PolicyPack
 from ..pack.model import Action, Rule
 from ..vocabulary import (
@@ -37,10 +37,18 @@ from .verdict import Finding, Key
 class Reading:
     """A case seen on one day, read against an ordered list of rules, each with its pack."""
 
-    def __init__(self, view: CaseView, rules: RuleSet, days: dict[dt.date, Reading] | None = None) -> None:
+    def __init__(
+        self,
+        view: CaseView,
+        rules: RuleSet,
+        days: dict[dt.date, Reading] | None = None,
+        fields: dict[str, Any] | None = None,
+    ) -> None:
         self.view = view
         self.rules = rules
-        self.logic = Evaluator(view)
+        # The case fields with no dated change read the same on every day: read once per case.
+        self._fields = fields if fields is not None else case_field_values(view)
+        self.logic = Evaluator(view, self._fields)
         self._arose: dict[str, Arose] = {}
         self._changes: dict[tuple[bool, bool], list[dt.date]] = {}
         # The same case on other days, shared by every reading of it (facts read once a day).
@@ -50,12 +58,12 @@ class Reading:
         """The same case seen on an earlier day (history cut there, same calendar and rules);
         ``assume`` pins some facts for that day (a reading of its own, not shared)."""
         if assume:
-            reading = Reading(self.view.as_of(day), self.rules, self._days)
+            reading = Reading(self.view.as_of(day), self.rules, self._days, self._fields)
             reading.logic.pin(assume)
             return reading
         reading = self._days.get(day)
         if reading is None:
-            reading = self._days[day] = Reading(self.view.as_of(day), self.rules, self._days)
+            reading = self._days[day] = Reading(self.view.as_of(day), self.rules, self._days, self._fields)
         return reading
 
     # -- findings ----------------------------------------------------------------------------
