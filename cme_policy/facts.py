@@ -19,6 +19,7 @@ from .calendar import Count
 from .case_view import UNKNOWN, CaseView
 from .school_age import compulsory_school_age
 from .vocabulary import (
+    IMPLIED_BY,
     EventKind,
     RiskLevel,
     SafeguardingConcern,
@@ -376,6 +377,28 @@ def case_field_values(view: CaseView) -> dict[str, Any]:
             if fact not in changed:
                 got = values[name]
                 out[fact] = UNKNOWN if got is None else got
+    return out
+
+
+#: The ``history.<kind>`` fact of each event kind, and every one of them false, or unknown.
+_HISTORY_FACT = {kind: f"history.{kind.value}" for kind in EventKind}
+_NONE_RECORDED = dict.fromkeys(_HISTORY_FACT.values(), False)
+_HISTORY_UNKNOWN = dict.fromkeys(_HISTORY_FACT.values(), UNKNOWN)
+
+
+def history_values(view: CaseView) -> dict[str, Any]:
+    """Every ``history.<kind>`` fact on the view's day, at once (a new dict): true where an
+    event of the kind is recorded by then, or proved by a later record by then, as
+    :meth:`CaseView.has` gives each; the rest false, or unknown when the case gives no history."""
+    out = dict(_NONE_RECORDED if view.history_known else _HISTORY_UNKNOWN)
+    on = view.on
+    for kind, found in view.index.by_kind.items():
+        if found[0][1].on <= on:
+            out[_HISTORY_FACT[kind]] = True
+    for kind in IMPLIED_BY:
+        name = _HISTORY_FACT[kind]
+        if out[name] is not True and view.implied(kind) is not None:
+            out[name] = True
     return out
 
 

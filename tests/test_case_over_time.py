@@ -401,3 +401,21 @@ def test_a_fact_said_to_read_the_same_before_did_so_on_every_earlier_day(timelin
             continue
         for back in range(1, 60):
             assert fact.read(view.as_of(on - dt.timedelta(days=back))) == value, name
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(timelines(), st.integers(-5, 50), st.booleans())
+def test_facts_read_at_once_are_what_each_fact_reads(timeline, offset, history_known):
+    """The engine reads the case fields and the history facts in bulk (case_field_values,
+    history_values); each value must be what the fact's own reader gives on that day."""
+    from cme_policy.case import parse_case
+    from cme_policy.facts import FACTS, CaseView, case_field_values, history_values
+
+    case, first = timeline
+    if not history_known:
+        case = {**case, "history": None}
+    view = CaseView(parse_case(case), first + dt.timedelta(days=offset), load_policy("kent").calendar)
+    bulk = {**case_field_values(view), **history_values(view)}
+    assert {n for n in FACTS if n.startswith("history.")} <= bulk.keys()
+    for name, value in bulk.items():
+        assert FACTS[name].read(view) is value or FACTS[name].read(view) == value, name

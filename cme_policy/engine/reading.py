@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from ..facts import UNKNOWN, CaseView, case_field_values, reads_the_same_before
+from ..facts import UNKNOWN, CaseView, case_field_values, history_values, reads_the_same_before
 from ..pack.load import PolicyPack
 from ..pack.model import Action, Rule
 from ..vocabulary import (
@@ -47,8 +47,11 @@ class Reading:
         self.view = view
         self.rules = rules
         # The case fields with no dated change read the same on every day: read once per case.
+        # The history facts are read at once for the day.
         self._fields = fields if fields is not None else case_field_values(view)
-        self.logic = Evaluator(view, self._fields)
+        known = history_values(view)
+        known.update(self._fields)
+        self.logic = Evaluator(view, known)
         self._arose: dict[str, Arose] = {}
         self._changes: dict[tuple[bool, bool], list[dt.date]] = {}
         # The same case on other days, shared by every reading of it (facts read once a day).
