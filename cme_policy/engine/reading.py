@@ -47,10 +47,15 @@ class Reading:
         self.view = view
         self.rules = rules
         # The case fields with no dated change read the same on every day: read once per case.
-        # The history facts are read at once for the day.
-        self._fields = fields if fields is not None else case_field_values(view)
-        known = history_values(view)
-        known.update(self._fields)
+        # On the evaluation date every rule is tested, so every history fact is read at once;
+        # on other days (a duty's spell walked back) one rule is, and reads what it needs.
+        if fields is None:
+            self._fields = case_field_values(view)
+            known = history_values(view)
+            known.update(self._fields)
+        else:
+            self._fields = fields
+            known = dict(fields)
         self.logic = Evaluator(view, known)
         self._arose: dict[str, Arose] = {}
         self._changes: dict[tuple[bool, bool], list[dt.date]] = {}
