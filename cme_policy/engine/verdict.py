@@ -35,6 +35,9 @@ Key = tuple[ActionKind, Actor]
 _OUTSTANDING = (Status.OVERDUE, Status.DUE, Status.UPCOMING)
 #: The roles that make an action need a permission.
 _PERMITTING = frozenset({Role.GROUND, Role.RESTRICTION})
+#: The roles whose action, once recorded as taken, is judged on the day it was taken: those
+#: needing a permission, and prohibitions.
+_JUDGED = _PERMITTING | {Role.PROHIBITION}
 
 
 @dataclass(frozen=True)
@@ -74,27 +77,31 @@ def combine(
             basis = judge.findings_on(key, taken[0]) if taken else []
             if basis:
                 groups[key] = basis
-    return [_entry(_Verdict(key, fs, judge, on, floor)) for key, fs in groups.items()]
+    return [_entry(key, fs, judge, on, floor) for key, fs in groups.items()]
 
 
 #: Verdicts remembered by what they are combined from (see :func:`_entry`).
 _VERDICTS = Remembered(8192)
 
 
-def _entry(verdict: _Verdict) -> ActionOut:
+def _entry(key: Key, findings: list[Finding], judge: JudgeLike, on: dt.date, floor: str | None) -> ActionOut:
     """The verdict's entry, remembered: the same findings on the same date always combine into
     the same entry, unless the action was recorded as taken (then it is judged on the case as
     it stood that day, which the findings do not say)."""
-    if verdict.taken():
-        return verdict.entry()
+    roles = {f.out.role for f in findings}
+    taken: list[dt.date] = []
+    if key[0] in STATUTORY_GROUNDS or not roles.isdisjoint(_JUDGED):
+        taken = judge.completions(key, findings)
+        if taken:
+            return _Verdict(key, findings, judge, on, floor, roles, taken).entry()
     # Findings are themselves remembered (the same finding is the very same object), so the
     # findings' identities are the key; the entry holds them, so an id is never reused.
-    fs = tuple(verdict.findings)
-    key = (verdict.key, verdict.on, verdict.floor, *map(id, fs))
-    hit = _VERDICTS.get(key, fs)
+    fs = tuple(findings)
+    memo_key = (key, on, floor, *map(id, fs))
+    hit = _VERDICTS.get(memo_key, fs)
     if hit is not None:
         return hit
-    return _VERDICTS.put(key, fs, verdict.entry())
+    return _VERDICTS.put(memo_key, fs, _Verdict(key, findings, judge, on, floor, roles, taken).entry())
 
 
 def _name(f: RuleFinding) -> str:
@@ -103,7 +110,14 @@ def _name(f: RuleFinding) -> str:
 
 class _Verdict:
     def __init__(
-        self, key: Key, findings: list[Finding], judge: JudgeLike, on: dt.date, floor: str | None
+        self,
+        key: Key,
+        findings: list[Finding],
+        judge: JudgeLike,
+        on: dt.date,
+        floor: str | None,
+        roles: set[Role],
+        taken: list[dt.date],
     ) -> None:
         self.key = key
         self.findings = findings
@@ -112,8 +126,9 @@ class _Verdict:
         self.floor = floor
         self.statutory = key[0] in STATUTORY_GROUNDS
         self.caveats: list[str] = []
-        self._taken_on: list[dt.date] | None = None
-        self._roles = {f.out.role for f in findings}
+        #: The days the action was recorded as taken, where that needs judging (see _entry).
+        self.taken = taken
+        self._roles = roles
 
     def _role(self, findings: list[Finding], role: Role) -> list[RuleFinding]:
         return [f.out for f in findings if f.out.role is role]
@@ -125,17 +140,9 @@ class _Verdict:
 
     # -- the entry ---------------------------------------------------------------------------
 
-    def taken(self) -> list[dt.date]:
-        """The days the action was recorded as taken, where that needs judging: for an action
-        that needs a permission or may be forbidden."""
-        if self._taken_on is None:
-            gated_or_forbidden = self.gated or Role.PROHIBITION in self._roles
-            self._taken_on = self.judge.completions(self.key, self.findings) if gated_or_forbidden else []
-        return self._taken_on
-
     def entry(self) -> ActionOut:
         requires = self._role(self.findings, Role.REQUIRES)
-        taken = self.taken()
+        taken = self.taken
         if taken:
             judged = self._taken(taken, requires)
             again = [r for r in requires if r.status in (*_OUTSTANDING, Status.NEEDS_INFORMATION)]
