@@ -19,7 +19,6 @@ from .calendar import Count
 from .case_view import UNKNOWN, CaseView
 from .school_age import compulsory_school_age
 from .vocabulary import (
-    IMPLIED_BY,
     EventKind,
     RiskLevel,
     SafeguardingConcern,
@@ -350,76 +349,6 @@ def is_case_field(name: str) -> bool:
     change to it."""
     return getattr(FACTS[name].read, "case_field", False)
 
-
-def _by_section() -> list[tuple[str, list[tuple[str, str]]]]:
-    sections: dict[str, list[tuple[str, str]]] = {}
-    for fact in FACTS.values():
-        where = getattr(fact.read, "case_field", None)
-        if where is not None:
-            sections.setdefault(where[0], []).append((fact.name, where[1]))
-    return list(sections.items())
-
-
-#: The case-field facts, per section of the case: (section, [(fact, field), ...]).
-_CASE_FIELDS = _by_section()
-
-
-def case_field_values(view: CaseView) -> dict[str, Any]:
-    """Every case-field fact with no dated change, read at once: what each such fact's own
-    reader gives on any day of the case (``UNKNOWN`` for a field the case leaves out). One
-    pass over the case's sections, where reading them one by one costs a call each."""
-    changed = view.changes.dates
-    case = view.case
-    out: dict[str, Any] = {}
-    for section, fields in _CASE_FIELDS:
-        values = vars(getattr(case, section))
-        for fact, name in fields:
-            if fact not in changed:
-                got = values[name]
-                out[fact] = UNKNOWN if got is None else got
-    return out
-
-
-#: The ``history.<kind>`` fact of each event kind, and every one of them false, or unknown.
-_HISTORY_FACT = {kind: f"history.{kind.value}" for kind in EventKind}
-_NONE_RECORDED = dict.fromkeys(_HISTORY_FACT.values(), False)
-_HISTORY_UNKNOWN = dict.fromkeys(_HISTORY_FACT.values(), UNKNOWN)
-
-
-def history_values(view: CaseView) -> dict[str, Any]:
-    """Every ``history.<kind>`` fact on the view's day, at once (a new dict): true where an
-    event of the kind is recorded by then, or proved by a later record by then, as
-    :meth:`CaseView.has` gives each; the rest false, or unknown when the case gives no history."""
-    out = dict(_NONE_RECORDED if view.history_known else _HISTORY_UNKNOWN)
-    on = view.on
-    for kind, found in view.index.by_kind.items():
-        if found[0][1].on <= on:
-            out[_HISTORY_FACT[kind]] = True
-    for kind in IMPLIED_BY:
-        name = _HISTORY_FACT[kind]
-        if out[name] is not True and view.implied(kind) is not None:
-            out[name] = True
-    return out
-
-
-def may_read_the_same_before(name: str) -> bool:
-    """Whether :func:`reads_the_same_before` can ever say yes of the fact."""
-    return is_case_field(name) or name == "school.on_roll" or name.startswith("history.")
-
-
-def reads_the_same_before(view: CaseView, name: str, value: Any) -> bool:
-    """Whether the fact, reading ``value`` on the view's day, certainly read the same on every
-    earlier day of the case (without pinned values): a case field with no dated change; on roll
-    as given, with no dated change (and, if not on roll, no removal recorded, which would put
-    the pupil on roll until it: see ``_on_roll``); an event not recorded (nor proved by a
-    record) by the view's day, so not by any earlier day either."""
-    if is_case_field(name):
-        return name not in view.changes.dates
-    if name == "school.on_roll":
-        if "school.on_roll" in view.changes.dates:
-            return False
-        return value is True or (value is False and EventKind.REMOVED_FROM_ROLL not in view.index.by_kind)
-    return name.startswith("history.") and value is False
 
 #: Dates a deadline may count from: the first day of absence, when concerns came to light, or
 #: the first record of any history event.

@@ -13,7 +13,8 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from ..facts import UNKNOWN, CaseView, case_field_values, history_values, reads_the_same_before
+from ..fact_reader import reads_the_same_before
+from ..facts import UNKNOWN, CaseView
 from ..pack.load import PolicyPack
 from ..pack.model import Action, Rule
 from ..vocabulary import (
@@ -50,8 +51,8 @@ class Reading:
         # On the evaluation date every rule is tested, so every history fact is read at once;
         # on other days (a duty's spell walked back) one rule is, and reads what it needs.
         if fields is None:
-            self._fields = case_field_values(view)
-            known = history_values(view)
+            self._fields = rules.reader.fields(view)
+            known = rules.reader.history(view)
             known.update(self._fields)
         else:
             self._fields = fields

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ..facts import may_read_the_same_before
+from ..fact_reader import FactReader, may_read_the_same_before
 from ..pack.load import PolicyPack
 from ..pack.model import AllOf, Condition, FactTest, Rule
 from ..vocabulary import COMPLETED_BY, IMPLIED_BY, STATUTORY_GROUNDS, EventKind
@@ -78,6 +78,9 @@ class RuleSet(list[tuple[Rule, PolicyPack]]):
         self.fixed = fixed
         self.counts_days = counts_days
         self.rises = rises
+        #: Reads at once the case fields and history facts the rules' conditions test.
+        conditions = [c for rule, _ in self for c in (rule.when, rule.until) if c is not None]
+        self.reader = FactReader(name for c in conditions for name in facts_in(c))
         self._live: dict[dt.date, list[int]] = {}
         #: Per action (by id; the rules keep the actions alive): the events that complete it,
         #: and the events whose record proves one of those happened (IMPLIED_BY).
