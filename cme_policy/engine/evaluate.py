@@ -221,9 +221,13 @@ class _Run:
             )
 
     def _state(self) -> tuple[CaseState, str]:
-        marks = _STATE_MARKS
+        marks, recorded = _STATE_MARKS, self.view.index.by_kind
         last = max(
-            ((found[-1][0], found[-1][1]) for kind in marks if (found := self.view.of_kind(kind))),
+            (
+                (found[-1][0], found[-1][1])
+                for kind in marks
+                if kind in recorded and (found := self.view.of_kind(kind))
+            ),
             key=lambda pe: pe[0],
             default=None,
         )
