@@ -80,12 +80,23 @@ def _values_within(value: Any, depth: int) -> int:
     Recursion is bounded by :data:`MAX_DEPTH`."""
     if depth > MAX_DEPTH:
         return -1
-    if isinstance(value, str | bytes | bytearray):
+    kind = type(value)
+    # Decoded JSON holds plain dicts and lists: asked of exactly those types first, since an
+    # isinstance check against Mapping or Set goes through the ABC machinery.
+    if kind is dict:
+        if len(value) > MAX_FIELDS or not all(type(k) is str for k in value):
+            return -1  # (a key of a str subclass is left to the walk, which reports exactly)
+        items: Any = value.values()
+    elif kind is list:
+        if len(value) > MAX_HISTORY:
+            return -1
+        items = value
+    elif isinstance(value, str | bytes | bytearray):
         return 1 if len(value) <= MAX_TEXT else -1
-    if isinstance(value, Mapping):
+    elif isinstance(value, Mapping):
         if len(value) > MAX_FIELDS:
             return -1
-        items: Any = value.values()
+        items = value.values()
         if not all(isinstance(k, str) for k in value):
             return -1
     elif isinstance(value, list | tuple | Set):
