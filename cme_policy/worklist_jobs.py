@@ -282,8 +282,9 @@ def _pooled(records: Iterable[Read], setup: Setup, jobs: int, local: Evaluator) 
             yield _taken(pending.popleft())
     except BrokenProcessPool:
         raise WorkerError(
-            "a worker process stopped before finishing its records (killed, or out of memory?); "
-            "nothing was written"
+            "a worker process stopped before finishing its records (killed, or out of memory? "
+            "From a script, call the worklist under if __name__ == '__main__': each worker "
+            "imports the script again); nothing was written"
         ) from None
     finally:
         if pool is not None:
