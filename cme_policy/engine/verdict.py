@@ -29,6 +29,7 @@ from ..dates import long_date as _fmt
 from ..result import ActionOut, RuleFinding
 from ..vocabulary import STATUTORY_GROUNDS, ActionKind, Actor, DeadlineType, Role, Status
 from .memo import Remembered
+from .permission import Permit, _name, permit
 
 Key = tuple[ActionKind, Actor]
 
@@ -104,10 +105,6 @@ def _entry(key: Key, findings: list[Finding], judge: JudgeLike, on: dt.date, flo
     return _VERDICTS.put(memo_key, fs, _Verdict(key, findings, judge, on, floor, roles, taken).entry())
 
 
-def _name(f: RuleFinding) -> str:
-    return f"{f.rule_id} ({f.pack}, {f.citation.section})"
-
-
 class _Verdict:
     def __init__(
         self,
@@ -177,7 +174,7 @@ class _Verdict:
             return self._required(requires)
         if maybe and not self.gated:
             return self._build(maybe[0], Status.NEEDS_INFORMATION, others=self._all())
-        entry = self._permission(self.findings)
+        entry = self._permission()
         if maybe and entry.status is Status.PERMITTED:
             return entry.model_copy(update={"status": Status.NEEDS_INFORMATION})
         return entry
@@ -269,7 +266,7 @@ class _Verdict:
             )
         not_before = None
         if status is not Status.DONE and self.gated:
-            permission = self._permission(self.findings)
+            permission = self._permit()
             not_before = permission.not_before
             if permission.status is not Status.PERMITTED:
                 status = permission.status
@@ -321,7 +318,7 @@ class _Verdict:
             )
         not_before = None
         if self.gated:  # once the prohibition lifts, the action still needs its permission
-            permission = self._permission(self.findings)
+            permission = self._permit()
             not_before = permission.not_before
             if permission.status is not Status.PERMITTED:
                 reason += " Even then: " + permission.reason
@@ -329,130 +326,30 @@ class _Verdict:
             forbidding, Status.FORBIDDEN, others=self._all(), due_on=due, not_before=not_before, reason=reason
         )
 
-    # -- permission (grounds and restrictions) -----------------------------------------------
+    # -- permission (grounds and restrictions): see .permission ------------------------------
 
-    def _permission(self, findings: list[Finding]) -> ActionOut:
-        grounds = self._role(findings, Role.GROUND)
-        restrictions = self._role(findings, Role.RESTRICTION)
-        met = [g for g in grounds if g.status is Status.PERMITTED]
-        unsure = [g for g in grounds if g.status is Status.NEEDS_INFORMATION]
-        blocking = [r for r in restrictions if r.status is Status.NOT_YET_PERMITTED]
-        doubtful = [r for r in restrictions if r.status is Status.NEEDS_INFORMATION]
-        needs_ground = self.statutory or bool(grounds)
-        ground_state = "met" if met or not needs_ground else "unsure" if unsure else "unmet"
-        if blocking or ground_state == "unmet":
-            status = Status.NOT_YET_PERMITTED
-        elif ground_state == "met" and not doubtful:
-            status = Status.PERMITTED
-        else:
-            status = Status.NEEDS_INFORMATION
-        # A ground whose date is not known could be met at any time: then so could the action.
-        candidates = met or grounds
-        ground_on = (
-            min(g.not_before for g in candidates if g.not_before)
-            if candidates and all(g.not_before for g in candidates)
-            else None
+    def _permit(self) -> Permit:
+        return permit(
+            self.key[0],
+            self._all(),
+            statutory=self.statutory,
+            on=self.on,
+            floor=self.floor,
+            caveats=self.caveats,
         )
-        restriction_dates = [r.not_before for r in restrictions if r.not_before]
-        restriction_on = max(restriction_dates) if restriction_dates else None
-        dates = [d for d in (ground_on, restriction_on) if d]
-        not_before = max(dates) if dates and (ground_on or not needs_ground) else None
-        if status is Status.NOT_YET_PERMITTED and not_before is not None and not_before < self.on:
-            not_before = None  # "not before" a day already past says nothing: a record is awaited
-        binding = self._binding(met or grounds, restrictions, ground_on, restriction_on)
-        reason = self._permission_reason(status, grounds, restrictions, met, not_before)
-        self._local_weaker(grounds, restrictions, status, not_before)
-        needed = (
-            [n for r in (*unsure, *doubtful) for n in r.facts_needed]
-            if status is Status.NEEDS_INFORMATION
-            else []
-        )
+
+    def _permission(self) -> ActionOut:
+        """The permission as the entry, where nothing requires or forbids the action."""
+        p = self._permit()
         return self._build(
-            binding,
-            status,
-            others=[*grounds, *restrictions, *self._role(findings, Role.PROHIBITION)],
-            not_before=not_before,
-            reason=reason,
+            p.binding,
+            p.status,
+            others=p.rules,
+            not_before=p.not_before,
+            reason=p.reason,
             deadline_type=DeadlineType.NOT_BEFORE,
-            facts_needed=needed,
+            facts_needed=p.facts_needed,
         )
-
-    def _binding(
-        self,
-        grounds: list[RuleFinding],
-        restrictions: list[RuleFinding],
-        ground_on: dt.date | None,
-        restriction_on: dt.date | None,
-    ) -> RuleFinding:
-        if restrictions and (
-            not grounds or (restriction_on and (ground_on is None or restriction_on > ground_on))
-        ):
-            later = [r for r in restrictions if r.not_before == restriction_on] or restrictions
-            unmet = [r for r in later if r.status is not Status.PERMITTED]
-            return (unmet or later)[0]
-        if grounds:
-            return min(grounds, key=lambda g: g.not_before or dt.date.max)
-        return self.findings[0].out
-
-    def _permission_reason(
-        self,
-        status: Status,
-        grounds: list[RuleFinding],
-        restrictions: list[RuleFinding],
-        met: list[RuleFinding],
-        not_before: dt.date | None,
-    ) -> str:
-        what = self.key[0].value.replace("_", " ")
-        parts: list[str] = []
-        if status is Status.PERMITTED:
-            g = min(met, key=lambda g: g.not_before or dt.date.min) if met else None
-            head = f"Permitted{f' from {_fmt(not_before)}' if not_before else ''}"
-            parts.append(f"{head}: the ground {_name(g)} is met in full" if g else head)
-            if restrictions:
-                parts.append(
-                    "and every restriction on it is met: " + "; ".join(_name(r) for r in restrictions)
-                )
-            return " ".join(parts) + "."
-        word = (
-            "Not yet permitted" if status is Status.NOT_YET_PERMITTED else "Cannot tell yet whether permitted"
-        )
-        if not_before:
-            word += f" (not before {_fmt(not_before)} on what is known)"
-        parts.append(word + ".")
-        if not grounds and self.statutory:
-            parts.append(
-                f"No ground for {what} applies to this case in the packs evaluated: the grounds "
-                f"are set by {STATUTORY_GROUNDS[self.key[0]]}."
-            )
-        for g in grounds:
-            if g.status is Status.PERMITTED:
-                parts.append(f"Ground {_name(g)}: met.")
-            else:
-                parts.append(f"Ground {_name(g)}: unmet: {'; '.join(g.unmet) or 'see its reason'}.")
-        for r in restrictions:
-            if r.status is not Status.PERMITTED:
-                parts.append(f"Restriction {_name(r)}: unmet: {'; '.join(r.unmet) or 'see its reason'}.")
-        return " ".join(parts)
-
-    def _local_weaker(
-        self,
-        grounds: list[RuleFinding],
-        restrictions: list[RuleFinding],
-        status: Status,
-        not_before: dt.date | None,
-    ) -> None:
-        """A local rule met while the national ground is not: the national rule binds."""
-        if self.floor is None or status is Status.PERMITTED:
-            return
-        national = [g for g in grounds if g.pack == self.floor]
-        for r in restrictions:
-            if r.pack != self.floor and r.status is Status.PERMITTED and (national or self.statutory):
-                waits = f"not before {_fmt(not_before)}" if not_before else "until a ground is met"
-                names = ", ".join(_name(g) for g in national) or STATUTORY_GROUNDS[self.key[0]]
-                self.caveats.append(
-                    f"the local rule {_name(r)} is met, but the national ground ({names}) is not: "
-                    f"the national rule binds, {waits}"
-                )
 
     # -- taken (judged on the day) -----------------------------------------------------------
 
