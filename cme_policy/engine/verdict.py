@@ -14,8 +14,9 @@ An action that has grounds or restrictions is ``permitted`` only when at least o
 met in full and every applicable restriction is met; a prohibition in force always wins (as in
 Cedar: permit when some permit holds and no forbid does). For the actions whose grounds the
 law lists exhaustively (:data:`~cme_policy.vocabulary.STATUTORY_GROUNDS`), a local duty to take
-the action never stands in for a ground. A recorded action is judged on the case as it stood
-on the day it was taken: ``done`` if it was lawful then, ``breached`` if not.
+the action never stands in for a ground (:mod:`.permission`). A recorded action is judged on
+the case as it stood on the day it was taken: ``done`` if it was lawful then, ``breached`` if
+not (:mod:`.taken`).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from ..result import ActionOut, RuleFinding
 from ..vocabulary import STATUTORY_GROUNDS, ActionKind, Actor, DeadlineType, Role, Status
 from .memo import Remembered
 from .permission import Permit, _name, permit
+from .taken import judge_taken
 
 Key = tuple[ActionKind, Actor]
 
@@ -141,12 +143,24 @@ class _Verdict:
         requires = self._role(self.findings, Role.REQUIRES)
         taken = self.taken
         if taken:
-            judged = self._taken(taken, requires)
+            judged = judge_taken(
+                self.key[0], taken, self._all(), requires, self._rules_on, statutory=self.statutory
+            )
             again = [r for r in requires if r.status in (*_OUTSTANDING, Status.NEEDS_INFORMATION)]
             if judged.status is not Status.DONE or not again:
-                return judged
+                return self._build(
+                    judged.binding,
+                    judged.status,
+                    others=judged.rules,
+                    reason=judged.reason,
+                    completed_on=judged.completed_on,
+                    not_before=judged.not_before,
+                    due_on=judged.due_on,
+                    late=judged.late,
+                    facts_needed=judged.facts_needed,
+                )
             # Taken lawfully before, and required again now (a case reopened, say).
-            self.caveats.append(f"taken before, on {_fmt(judged.completed_on or taken[0])}: required again")
+            self.caveats.append(f"taken before, on {_fmt(judged.completed_on)}: required again")
         forbidding = [
             f.out
             for f in self.findings
@@ -351,90 +365,7 @@ class _Verdict:
             facts_needed=p.facts_needed,
         )
 
-    # -- taken (judged on the day) -----------------------------------------------------------
+    # -- taken (judged on the day): see .taken ----------------------------------------------
 
-    def _taken(self, taken: list[dt.date], requires: list[RuleFinding]) -> ActionOut:
-        first = taken[0]
-        for day in sorted(set(taken)):
-            basis = self.judge.findings_on(self.key, day)
-            verdict, why = self._lawful(basis, day)
-            if verdict is Status.BREACHED or verdict is Status.NEEDS_INFORMATION:
-                rules = [f.out for f in basis]
-                rules += [r for r in self._all() if r.rule_id not in {b.rule_id for b in rules}]
-                binding = why[0] if why else (rules[0] if rules else self.findings[0].out)
-                text = (
-                    f"Recorded as taken on {_fmt(day)}; judged on the case as it stood that day: "
-                    + " ".join(w[:1].upper() + w[1:] for w in self._why(why, verdict))
-                )
-                needed = (
-                    [n for r in why for n in r.facts_needed] if verdict is Status.NEEDS_INFORMATION else []
-                )
-                return self._build(
-                    binding,
-                    verdict,
-                    others=rules or self._all(),
-                    reason=text,
-                    completed_on=day,
-                    not_before=binding.not_before,
-                    facts_needed=needed,
-                )
-        late = None
-        dated = [r.due_on for r in requires if r.due_on]
-        if dated:
-            late = first > min(dated)
-        binding = next((r for r in self._all() if r.role is Role.GROUND), None) or self.findings[0].out
-        text = f"Recorded as taken on {_fmt(first)}, when it was permitted. " + binding.reason
-        return self._build(
-            binding,
-            Status.DONE,
-            others=self._all(),
-            reason=text,
-            completed_on=first,
-            late=late,
-            due_on=min(dated) if dated else None,
-        )
-
-    def _lawful(self, basis: list[Finding], day: dt.date) -> tuple[Status, list[RuleFinding]]:
-        outs = [f.out for f in basis]
-        forbidding = [
-            o for o in outs if o.role is Role.PROHIBITION and o.status in (Status.FORBIDDEN, Status.BREACHED)
-        ]
-        if forbidding:
-            return Status.BREACHED, forbidding
-        maybe = [o for o in outs if o.role is Role.PROHIBITION and o.status is Status.NEEDS_INFORMATION]
-        if maybe:
-            return Status.NEEDS_INFORMATION, maybe
-        grounds = [o for o in outs if o.role is Role.GROUND]
-        restrictions = [o for o in outs if o.role is Role.RESTRICTION]
-        required = [o for o in outs if o.role is Role.REQUIRES and o.status is not Status.NEEDS_INFORMATION]
-        unmet = [r for r in restrictions if r.status is Status.NOT_YET_PERMITTED]
-        if unmet:
-            return Status.BREACHED, unmet
-        if any(g.status is Status.PERMITTED for g in grounds):
-            doubtful = [r for r in restrictions if r.status is Status.NEEDS_INFORMATION]
-            return (Status.NEEDS_INFORMATION, doubtful) if doubtful else (Status.DONE, [])
-        if not self.statutory and (required or not grounds):
-            return Status.DONE, []
-        unsure = [g for g in grounds if g.status is Status.NEEDS_INFORMATION]
-        if unsure:
-            return Status.NEEDS_INFORMATION, unsure
-        return Status.BREACHED, grounds
-
-    def _why(self, why: list[RuleFinding], verdict: Status) -> list[str]:
-        if not why:
-            what = STATUTORY_GROUNDS.get(self.key[0], "the packs evaluated")
-            return [f"no ground for it applied that day (grounds: {what})."]
-        out = []
-        for r in why:
-            if r.role is Role.PROHIBITION and verdict is Status.NEEDS_INFORMATION:
-                out.append(
-                    f"whether {_name(r)} forbade it needs {', '.join(r.facts_needed) or 'more facts'}."
-                )
-            elif r.role is Role.PROHIBITION:
-                out.append(f"it was forbidden by {_name(r)}.")
-            elif verdict is Status.NEEDS_INFORMATION:
-                out.append(f"whether {_name(r)} was met needs {', '.join(r.facts_needed) or 'more facts'}.")
-            else:
-                kind = "ground" if r.role is Role.GROUND else "restriction"
-                out.append(f"the {kind} {_name(r)} was not met: {'; '.join(r.unmet) or 'see its reason'}.")
-        return out
+    def _rules_on(self, day: dt.date) -> list[RuleFinding]:
+        return [f.out for f in self.judge.findings_on(self.key, day)]
