@@ -308,14 +308,18 @@ class Zen:
 PHASES = (
     ("condition tests (engine/logic.py)", ("engine/logic.py",)),
     (
-        "reading facts off the case (facts.py, case_view.py)",
-        ("cme_policy/facts.py", "cme_policy/case_view.py"),
+        "reading facts off the case (facts.py, fact_reader.py, case_view.py)",
+        ("cme_policy/facts.py", "cme_policy/fact_reader.py", "cme_policy/case_view.py"),
     ),
     (
-        "rules that apply: dates, completions, reasons (engine/reading.py, deadlines.py)",
-        ("engine/reading.py", "engine/deadlines.py"),
+        "rules that apply: dates, completions, reasons (engine/reading.py, deadlines.py, findings.py)",
+        ("engine/reading.py", "engine/deadlines.py", "engine/findings.py"),
     ),
-    ("one verdict per duty (engine/verdict.py)", ("engine/verdict.py",)),
+    (
+        "one verdict per duty (engine/verdict.py, permission.py, taken.py)",
+        ("engine/verdict.py", "engine/permission.py", "engine/taken.py"),
+    ),
+    ("looking up what is remembered (engine/memo.py)", ("engine/memo.py",)),
     ("result models (pydantic)", ("pydantic", "copy.py")),
     ("calendar and school age", ("cme_policy/calendar.py", "cme_policy/school_age.py")),
 )
