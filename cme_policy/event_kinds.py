@@ -154,5 +154,5 @@ IMPLIES: dict[EventKind, tuple[EventKind, ...]] = {
 #: The other way round: for each event, the events whose record implies it.
 IMPLIED_BY: dict[EventKind, tuple[EventKind, ...]] = {
     implied: tuple(k for k, v in IMPLIES.items() if implied in v)
-    for implied in {e for v in IMPLIES.values() for e in v}
+    for implied in dict.fromkeys(e for v in IMPLIES.values() for e in v)  # in a stable order
 }
