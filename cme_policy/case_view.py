@@ -52,7 +52,7 @@ class HistoryIndex:
 
 
 class ChangeIndex:
-    """A case's dated changes, per fact, oldest first (see :class:`cme_policy.case.Change`)."""
+    """A case's dated changes, per fact, oldest first (see :class:`cme_policy.case_model.Change`)."""
 
     def __init__(self, changes: Iterable[Change]) -> None:
         per: dict[str, list[Change]] = {}

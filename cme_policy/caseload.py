@@ -27,7 +27,7 @@ a comma):
   - ``case_ref``; ``policy`` (the authority id for the row);
   - ``SECTION.FIELD`` for any case field: ``child.date_of_birth``, ``child.looked_after``,
     ``school.on_roll``, ``absence.first_day_on``, ``absence.explained``, ``whereabouts.known``,
-    ``education.suitable`` ... (the fields of README "Python API" and :mod:`cme_policy.case`;
+    ``education.suitable`` ... (the fields of README "Python API" and :mod:`cme_policy.case_model`;
     ``school.term_dates`` cannot be a column: supply term dates with ``--calendar``);
   - ``history``: the dated events, ``event@YYYY-MM-DD`` separated by ``;``, each optionally
     followed by ``:level=high`` or ``:in_writing=true``, e.g.

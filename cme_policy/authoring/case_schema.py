@@ -1,10 +1,10 @@
 """The JSON Schema of a *case* file, and the table of case fields read from it.
 
 ``cme-policy schema --case`` prints it; the shipped copy is ``schema/case.schema.json`` and a test
-fails when it is stale. It is generated from :class:`cme_policy.case.Case` the way the pack schema
+fails when it is stale. It is generated from :class:`cme_policy.case_model.Case` the way the pack schema
 is generated from the pack models (:mod:`.schema`), then enriched: a section left out or null is
 unknown, every history event kind has a description, dates are strictly YYYY-MM-DD, and a dated
-change lists the fields it may set (:func:`cme_policy.case.changeable_fields`) with the value
+change lists the fields it may set (:func:`cme_policy.case_model.changeable_fields`) with the value
 each takes.
 
 :func:`case_fields` reads the schema back as rows (path, type in words, meaning, whether a dated

@@ -11,8 +11,8 @@ only helps the author get it right first time.
 test fails when it is stale. Regenerate with ``cme-policy schema -o schema/policy-pack.schema.json``.
 
 The JSON Schema of a *case* (``cme-policy schema --case``, shipped as ``schema/case.schema.json``)
-is generated the same way from :class:`cme_policy.case.Case`, with the fields a dated change may
-set (:func:`cme_policy.case.changeable_fields`) and the value each takes; it is in
+is generated the same way from :class:`cme_policy.case_model.Case`, with the fields a dated change may
+set (:func:`cme_policy.case_model.changeable_fields`) and the value each takes; it is in
 :mod:`.case_schema`. The descriptions both schemas attach to values are in :mod:`.schema_help`.
 The public names of both stay importable from here.
 """

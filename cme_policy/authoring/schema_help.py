@@ -1,7 +1,7 @@
 """The help text the JSON Schemas show in an editor (hover help), and the shape it takes.
 
 A description of every actor, unit of time, deadline type and comparison a pack may write (the
-action kinds' descriptions are :data:`cme_policy.vocabulary.ACTION_DESCRIPTIONS`), a description
+action kinds' descriptions are :data:`cme_policy.action_kinds.ACTION_DESCRIPTIONS`), a description
 of each history event kind, and :func:`enum_with_help`, which turns a list of values and their
 descriptions into the ``enum``/``enumDescriptions`` an editor offers as completions with hover
 help. Used by :mod:`.schema` (the pack schema) and :mod:`.case_schema` (the case schema).

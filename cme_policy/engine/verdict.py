@@ -13,7 +13,7 @@ A duty is an action kind and who must act. Rules bear on it in four ways (:class
 An action that has grounds or restrictions is ``permitted`` only when at least one ground is
 met in full and every applicable restriction is met; a prohibition in force always wins (as in
 Cedar: permit when some permit holds and no forbid does). For the actions whose grounds the
-law lists exhaustively (:data:`~cme_policy.vocabulary.STATUTORY_GROUNDS`), a local duty to take
+law lists exhaustively (:data:`~cme_policy.action_kinds.STATUTORY_GROUNDS`), a local duty to take
 the action never stands in for a ground (:mod:`.permission`). A recorded action is judged on
 the case as it stood on the day it was taken: ``done`` if it was lawful then, ``breached`` if
 not (:mod:`.taken`).

@@ -1,5 +1,5 @@
 """The shapes the service reads and writes, as pydantic models: the OpenAPI document is
-generated from these and from the library's own models (:class:`~cme_policy.case.Case`,
+generated from these and from the library's own models (:class:`~cme_policy.case_model.Case`,
 :class:`~cme_policy.result.EvaluationResult`,
 :class:`~cme_policy.compliance.ComplianceReport`).
 
