@@ -117,7 +117,7 @@ class _Explainer:
     def __call__(self, ev: Evaluator) -> Outcome:
         facts = ev._facts
         try:
-            key = tuple([facts[n] for n in self.names])
+            key = tuple(map(facts.__getitem__, self.names))
         except KeyError:  # a fact the test of the rule's value did not need to read
             key = tuple([ev.fact(n) for n in self.names])
         try:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from operator import attrgetter
 from typing import Protocol
 
 from ..dates import long_date as _fmt
@@ -36,6 +37,7 @@ from .taken import judge_taken
 Key = tuple[ActionKind, Actor]
 
 _OUTSTANDING = (Status.OVERDUE, Status.DUE, Status.UPCOMING)
+_ORDER = attrgetter("order")
 #: The roles that make an action need a permission.
 _PERMITTING = frozenset({Role.GROUND, Role.RESTRICTION})
 #: The roles whose action, once recorded as taken, is judged on the day it was taken: those
@@ -72,7 +74,7 @@ def combine(
     reported, judged on the day it was taken, after every rule about it has stopped applying.
     """
     groups: dict[Key, list[Finding]] = {}
-    for f in sorted(findings, key=lambda f: f.order):
+    for f in sorted(findings, key=_ORDER):
         groups.setdefault(f.key, []).append(f)
     for key in gated:
         if key not in groups:
