@@ -9,7 +9,6 @@ remembered here and the very same (immutable) object is returned each time.
 from __future__ import annotations
 
 from collections.abc import Hashable
-from operator import is_
 from typing import Any
 
 
@@ -31,9 +30,10 @@ class Remembered:
         if hit is None:
             return None
         held, value = hit
-        if len(held) == len(objects) and all(map(is_, held, objects)):
-            return value
-        return None
+        # The key holds the objects' ids and the entry keeps those objects alive, so the ones
+        # held are the ones given; checked all the same, in one tuple comparison in C (each
+        # element is compared by identity first: no __eq__ runs for the very same object).
+        return value if held == objects else None
 
     def put(self, key: Hashable, objects: tuple[object, ...], value: Any) -> Any:
         if len(self._entries) >= self.kept:
