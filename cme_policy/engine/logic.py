@@ -177,11 +177,24 @@ def _valued(cond: Condition) -> Valued:
 
         return all_of
     if isinstance(cond, AnyOf):
-        parts = tuple(_valued(c) for c in cond.any)
+        # As in an "all": a boolean fact test is read in the loop itself.
+        options = tuple(
+            (c.fact, c.operand, None) if _is_bool_test(c) else (None, None, _valued(c)) for c in cond.any
+        )
 
         def any_of(ev: Evaluator) -> Any:
+            facts = ev._facts
             unsure = False
-            for part in parts:
+            for name, want, part in options:
+                if part is None:
+                    got = facts.get(name, _UNREAD)
+                    if got is _UNREAD:
+                        got = ev.read(name)
+                    if got is UNKNOWN:
+                        unsure = True
+                    elif got == want:
+                        return True
+                    continue
                 got = part(ev)
                 if got is True:
                     return True
