@@ -21,7 +21,6 @@ from ..vocabulary import (
     COMPLETED_BY,
     STATUTORY_GROUNDS,
     ActionKind,
-    Actor,
     DeadlineType,
     EventKind,
     Permission,
@@ -80,17 +79,14 @@ class Reading:
     def findings(self, keys: set[Key] | None = None) -> list[Finding]:
         """What each rule in force says, one finding per rule and duty (``keys``: only these)."""
         out: list[Finding] = []
-        rules, logic, recorded = self.rules, self.logic, self.view.index.by_kind
-        tests, done_by = rules.tests, rules.done_by
-        for order in rules.live(self.view.on):
-            rule, owner = rules[order]
-            if keys is not None and keys.isdisjoint(rules.keys[order]):
+        logic, recorded = self.logic, self.view.index.by_kind
+        for order, rule, owner, test, done_by, duties in self.rules.live(self.view.on):
+            if keys is not None and keys.isdisjoint(duties):
                 continue
             # Most rules do not apply to a given case: test each for its value alone first, and
             # explain only those that apply, may apply, or were completed while they applied.
-            test = tests[order]
             if test is not None and test(logic) is False:
-                if done_by[order].isdisjoint(recorded) or self.never_applied(order):
+                if done_by.isdisjoint(recorded) or self.never_applied(order):
                     continue
                 found = self._done_earlier(rule, owner, order)
             else:
@@ -126,17 +122,13 @@ class Reading:
         if until is not None and when.value is True:
             ended = until(self.logic) is True
         out: list[Finding] = []
-        gates: dict[tuple[ActionKind, Actor, Permission], list[Action]] = {}
-        for action in rule.then:
-            if action.permission is not None:
-                gates.setdefault((action.kind, action.actor, action.permission), []).append(action)
-                continue
+        for action in self.rules.duties[order]:
             item = self._action(rule, owner, order, action, when)
             if item is None or (ended and item.out.status not in (Status.DONE, Status.BREACHED)):
                 continue
             out.append(item)
         if not ended:
-            for (_, _, permission), actions in gates.items():
+            for permission, actions in self.rules.gate_groups[order]:
                 out.append(self._permission(rule, owner, order, actions, permission, when))
         return out
 

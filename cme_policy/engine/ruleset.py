@@ -13,11 +13,15 @@ from typing import Any
 
 from ..fact_reader import FactReader, may_read_the_same_before
 from ..pack.load import PolicyPack
-from ..pack.model import AllOf, Condition, FactTest, Rule
-from ..vocabulary import COMPLETED_BY, IMPLIED_BY, STATUTORY_GROUNDS, EventKind
+from ..pack.model import Action, AllOf, Condition, FactTest, Rule
+from ..vocabulary import COMPLETED_BY, IMPLIED_BY, STATUTORY_GROUNDS, ActionKind, Actor, EventKind, Permission
 from .logic import Explained, Valued, compile_value, explainer, facts_in, rises_with_time
 from .memo import Remembered
 from .verdict import Key
+
+#: A rule in force, as RuleSet.live gives it: its place, the rule, the pack defining it, its
+#: condition compiled for its value alone, the events completing its duties, and the duties.
+Live = tuple[int, Rule, PolicyPack, Valued | None, frozenset[EventKind], frozenset[Key]]
 
 
 class RuleSet(list[tuple[Rule, PolicyPack]]):
@@ -78,10 +82,23 @@ class RuleSet(list[tuple[Rule, PolicyPack]]):
         self.fixed = fixed
         self.counts_days = counts_days
         self.rises = rises
+        #: Per rule: its required and forbidden actions, and its grounds and restrictions
+        #: grouped per action, actor and kind of permission (each group judged as one gate).
+        self.duties: list[tuple[Action, ...]] = []
+        self.gate_groups: list[tuple[tuple[Permission, list[Action]], ...]] = []
+        for rule, _ in self:
+            self.duties.append(tuple(a for a in rule.then if a.permission is None))
+            groups: dict[tuple[ActionKind, Actor, Permission], list[Action]] = {}
+            for a in rule.then:
+                if a.permission is not None:
+                    groups.setdefault((a.kind, a.actor, a.permission), []).append(a)
+            self.gate_groups.append(
+                tuple((permission, actions) for (_, _, permission), actions in groups.items())
+            )
         #: Reads at once the case fields and history facts the rules' conditions test.
         conditions = [c for rule, _ in self for c in (rule.when, rule.until) if c is not None]
         self.reader = FactReader(name for c in conditions for name in facts_in(c))
-        self._live: dict[dt.date, list[int]] = {}
+        self._live: dict[dt.date, list[Live]] = {}
         #: Per action (by id; the rules keep the actions alive): the events that complete it,
         #: and the events whose record proves one of those happened (IMPLIED_BY).
         self.completed_by: dict[int, tuple[EventKind, ...]] = {}
@@ -92,11 +109,15 @@ class RuleSet(list[tuple[Rule, PolicyPack]]):
                 self.completed_by[id(a)] = kinds
                 self.proved_by[id(a)] = frozenset(p for k in kinds for p in IMPLIED_BY.get(k, ()))
 
-    def live(self, on: dt.date) -> list[int]:
-        """The places of the rules in force on ``on`` (the rule and the pack defining it)."""
+    def live(self, on: dt.date) -> list[Live]:
+        """The rules in force on ``on``, in order, each with what reading it needs first."""
         got = self._live.get(on)
         if got is None:
-            got = [i for i, (r, p) in enumerate(self) if r.in_force(on) and p.policy.in_force(on)]
+            got = [
+                (i, r, p, self.tests[i], self.done_by[i], self.keys[i])
+                for i, (r, p) in enumerate(self)
+                if r.in_force(on) and p.policy.in_force(on)
+            ]
             if len(self._live) > 512:
                 self._live.clear()  # a long run over many dates: keep the memory bounded
             self._live[on] = got
