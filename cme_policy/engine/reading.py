@@ -185,7 +185,7 @@ class Reading:
         """Whether the rule's condition was false on every day of the case: a test it needs
         true is false today of a fact that certainly read the same on every earlier day (a case
         field with no dated change, an event not recorded: see
-        :func:`~cme_policy.facts.reads_the_same_before`). Spares walking back through the days
+        :func:`~cme_policy.fact_reader.reads_the_same_before`). Spares walking back through the days
         for a rule that cannot have applied."""
         view, logic = self.view, self.logic
         return any(

@@ -137,7 +137,7 @@ def rules_of(pack: PolicyPack, floor: PolicyPack | None) -> RuleSet:
 
 def _fixed_tests(cond: Condition | None) -> tuple[tuple[str, Valued], ...]:
     """The fact tests ``cond`` needs true whose facts may read the same on every earlier day
-    of a case (:func:`~cme_policy.facts.reads_the_same_before`), each with its fact."""
+    of a case (:func:`~cme_policy.fact_reader.reads_the_same_before`), each with its fact."""
     parts = cond.all if isinstance(cond, AllOf) else [cond] if cond is not None else []
     return tuple(
         (part.fact, compile_value(part))
