@@ -44,8 +44,8 @@ class Evaluator:
 
     def __init__(self, view: CaseView, known: dict[str, Any] | None = None) -> None:
         self.view = view
-        #: Facts read so far. ``known`` (kept, not copied) gives some at once, read in bulk:
-        #: :func:`~cme_policy.facts.case_field_values`, :func:`~cme_policy.facts.history_values`.
+        #: Facts read so far. ``known`` (kept, not copied) gives some at once, read in bulk
+        #: (:class:`~cme_policy.fact_reader.FactReader`).
         self._facts: dict[str, Any] = known if known is not None else {}
         #: The facts fixed by :meth:`pin`, not read off the case.
         self.pinned: frozenset[str] = frozenset()
