@@ -13,7 +13,7 @@ from ..result import RuleFinding
 from ..vocabulary import STATUTORY_GROUNDS, ActionKind, Role, Status
 
 
-def _name(f: RuleFinding) -> str:
+def rule_name(f: RuleFinding) -> str:
     """A rule as a verdict's words name it: its id, pack and section."""
     return f"{f.rule_id} ({f.pack}, {f.citation.section})"
 
@@ -118,9 +118,11 @@ def _permission_reason(
     if status is Status.PERMITTED:
         g = min(met, key=lambda g: g.not_before or dt.date.min) if met else None
         head = f"Permitted{f' from {_fmt(not_before)}' if not_before else ''}"
-        parts.append(f"{head}: the ground {_name(g)} is met in full" if g else head)
+        parts.append(f"{head}: the ground {rule_name(g)} is met in full" if g else head)
         if restrictions:
-            parts.append("and every restriction on it is met: " + "; ".join(_name(r) for r in restrictions))
+            parts.append(
+                "and every restriction on it is met: " + "; ".join(rule_name(r) for r in restrictions)
+            )
         return " ".join(parts) + "."
     word = "Not yet permitted" if status is Status.NOT_YET_PERMITTED else "Cannot tell yet whether permitted"
     if not_before:
@@ -133,12 +135,12 @@ def _permission_reason(
         )
     for g in grounds:
         if g.status is Status.PERMITTED:
-            parts.append(f"Ground {_name(g)}: met.")
+            parts.append(f"Ground {rule_name(g)}: met.")
         else:
-            parts.append(f"Ground {_name(g)}: unmet: {'; '.join(g.unmet) or 'see its reason'}.")
+            parts.append(f"Ground {rule_name(g)}: unmet: {'; '.join(g.unmet) or 'see its reason'}.")
     for r in restrictions:
         if r.status is not Status.PERMITTED:
-            parts.append(f"Restriction {_name(r)}: unmet: {'; '.join(r.unmet) or 'see its reason'}.")
+            parts.append(f"Restriction {rule_name(r)}: unmet: {'; '.join(r.unmet) or 'see its reason'}.")
     return " ".join(parts)
 
 
@@ -159,8 +161,8 @@ def _local_weaker(
     for r in restrictions:
         if r.pack != floor and r.status is Status.PERMITTED and (national or statutory):
             waits = f"not before {_fmt(not_before)}" if not_before else "until a ground is met"
-            names = ", ".join(_name(g) for g in national) or STATUTORY_GROUNDS[kind]
+            names = ", ".join(rule_name(g) for g in national) or STATUTORY_GROUNDS[kind]
             caveats.append(
-                f"the local rule {_name(r)} is met, but the national ground ({names}) is not: "
+                f"the local rule {rule_name(r)} is met, but the national ground ({names}) is not: "
                 f"the national rule binds, {waits}"
             )

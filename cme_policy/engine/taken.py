@@ -12,7 +12,7 @@ from typing import NamedTuple
 from ..dates import long_date as _fmt
 from ..result import RuleFinding
 from ..vocabulary import STATUTORY_GROUNDS, ActionKind, Role, Status
-from .permission import _name
+from .permission import rule_name
 
 
 class Judged(NamedTuple):
@@ -113,12 +113,14 @@ def _why(action: ActionKind, why: list[RuleFinding], verdict: Status) -> list[st
     out = []
     for r in why:
         if r.role is Role.PROHIBITION and verdict is Status.NEEDS_INFORMATION:
-            out.append(f"whether {_name(r)} forbade it needs {', '.join(r.facts_needed) or 'more facts'}.")
+            out.append(
+                f"whether {rule_name(r)} forbade it needs {', '.join(r.facts_needed) or 'more facts'}."
+            )
         elif r.role is Role.PROHIBITION:
-            out.append(f"it was forbidden by {_name(r)}.")
+            out.append(f"it was forbidden by {rule_name(r)}.")
         elif verdict is Status.NEEDS_INFORMATION:
-            out.append(f"whether {_name(r)} was met needs {', '.join(r.facts_needed) or 'more facts'}.")
+            out.append(f"whether {rule_name(r)} was met needs {', '.join(r.facts_needed) or 'more facts'}.")
         else:
             kind = "ground" if r.role is Role.GROUND else "restriction"
-            out.append(f"the {kind} {_name(r)} was not met: {'; '.join(r.unmet) or 'see its reason'}.")
+            out.append(f"the {kind} {rule_name(r)} was not met: {'; '.join(r.unmet) or 'see its reason'}.")
     return out

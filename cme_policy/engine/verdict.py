@@ -31,7 +31,7 @@ from ..dates import long_date as _fmt
 from ..result import ActionOut, RuleFinding
 from ..vocabulary import STATUTORY_GROUNDS, ActionKind, Actor, DeadlineType, Role, Status
 from .memo import Remembered
-from .permission import Permit, _name, permit
+from .permission import Permit, permit, rule_name
 from .taken import judge_taken
 
 Key = tuple[ActionKind, Actor]
@@ -184,7 +184,7 @@ class _Verdict:
         ]
         for m in maybe:
             self.caveats.append(
-                f"{_name(m)} may forbid it: needs {', '.join(m.facts_needed) or 'more facts'}"
+                f"{rule_name(m)} may forbid it: needs {', '.join(m.facts_needed) or 'more facts'}"
             )
         if requires:
             return self._required(requires)
@@ -262,7 +262,7 @@ class _Verdict:
             if unknown:
                 self.caveats.append(
                     "another rule may also require it, perhaps earlier: "
-                    + "; ".join(f"{_name(r)} needs {', '.join(r.facts_needed)}" for r in unknown)
+                    + "; ".join(f"{rule_name(r)} needs {', '.join(r.facts_needed)}" for r in unknown)
                 )
         elif unknown:
             binding = min(unknown, key=lambda r: r.due_on or dt.date.max)
@@ -277,7 +277,7 @@ class _Verdict:
         if others and status is not Status.DONE:
             reason += (
                 " Also required by "
-                + "; ".join(_name(r) + (f", due {_fmt(r.due_on)}" if r.due_on else "") for r in others)
+                + "; ".join(rule_name(r) + (f", due {_fmt(r.due_on)}" if r.due_on else "") for r in others)
                 + "."
             )
         not_before = None
@@ -314,7 +314,7 @@ class _Verdict:
             ):
                 local = f"due {_fmt(r.due_on)}" if r.due_on else "no date"
                 self.caveats.append(
-                    f"the local rule {_name(r)} gives {local}; the national rule {_name(binding)} "
+                    f"the local rule {rule_name(r)} gives {local}; the national rule {rule_name(binding)} "
                     f"is stricter and binds: due {_fmt(binding.due_on)}"
                 )
 
@@ -329,7 +329,7 @@ class _Verdict:
             due = first.due_on
             when = f"by {_fmt(due)}" if due else "now"
             self.caveats.append(
-                f"{_name(first)} requires it {when}, but {_name(forbidding)} forbids it until its "
+                f"{rule_name(first)} requires it {when}, but {rule_name(forbidding)} forbids it until its "
                 "condition no longer holds: meet that condition first"
             )
         not_before = None
